@@ -1,0 +1,18 @@
+namespace Baoming.Core.Replies;
+
+/// <summary>An inline button: presses come back as <see cref="Data"/>, or it opens <see cref="Url"/>.</summary>
+public sealed record Button(string Text, string? Data = null, string? Url = null);
+
+/// <summary>A message the bot says, channel-agnostic: Telegram renders the keyboard inline, the shell as numbers.</summary>
+public sealed record Reply(string Text, IReadOnlyList<IReadOnlyList<Button>> Keyboard)
+{
+    public static Reply Plain(string text) => new(text, []);
+
+    public static Reply WithButtons(string text, IEnumerable<Button> buttons) =>
+        new(text, [.. buttons.Select(b => (IReadOnlyList<Button>)[b])]);
+
+    public IEnumerable<Button> Buttons => Keyboard.SelectMany(row => row);
+}
+
+/// <summary>A reply to someone: <see cref="ChatId"/> is a Telegram chat (a member's private chat is their user id).</summary>
+public sealed record Outgoing(long ChatId, Reply Reply);

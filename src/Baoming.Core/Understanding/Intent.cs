@@ -1,0 +1,27 @@
+namespace Baoming.Core.Understanding;
+
+/// <summary>What a member's text message asks for.</summary>
+public abstract record Intent
+{
+    private Intent()
+    {
+    }
+
+    /// <summary>"报名", "/signup", "我要报名2月17日那场": <see cref="Query"/> is what follows, or null.</summary>
+    public sealed record SignUp(string? Query) : Intent;
+
+    /// <summary>"取消报名", "/cancel", "取消报名 元宇宙".</summary>
+    public sealed record Cancel(string? Query) : Intent;
+
+    /// <summary>"我的报名", "/my".</summary>
+    public sealed record MySignups : Intent;
+
+    /// <summary>"/start" with an optional deep-link payload (already validated: ≤ 64 of A-Za-z0-9_-).</summary>
+    public sealed record Start(string? Payload) : Intent;
+
+    /// <summary>"/help", "帮助".</summary>
+    public sealed record Help : Intent;
+
+    /// <summary>Anything else.</summary>
+    public sealed record Unknown : Intent;
+}

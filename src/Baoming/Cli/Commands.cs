@@ -1,0 +1,52 @@
+using System.CommandLine;
+using Baoming.Shell;
+
+namespace Baoming.Cli;
+
+/// <summary>The command line: verbs and their options. Each verb's work lives in its feature.</summary>
+public static class Commands
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("Baoming (报名): a Telegram bot for signing up to community sessions.");
+
+        var run = new Command("run", "Serve the bot (the default). Needs Telegram:BotToken.");
+        run.SetAction((_, ct) => RunCommand.RunAsync(ct));
+        root.Subcommands.Add(run);
+        root.SetAction((_, ct) => RunCommand.RunAsync(ct));
+
+        var asRole = new Option<string>("--as")
+        {
+            Description = "Whose eyes to chat with: reader, organizer or admin.",
+            DefaultValueFactory = _ => "reader",
+        };
+        asRole.AcceptOnlyFromAmong("reader", "organizer", "admin");
+        var user = new Option<long?>("--user") { Description = "Be this member (a Telegram user id); each id is a different member." };
+        var name = new Option<string?>("--name") { Description = "Your display name in the shell." };
+        var language = new Option<string>("--lang")
+        {
+            Description = "Your chat language: zh or en.",
+            DefaultValueFactory = _ => "zh",
+        };
+        language.AcceptOnlyFromAmong("zh", "en");
+        var shell = new Command("shell", "Chat with the bot in this terminal, on the same engine. Reads lines from standard input.")
+        {
+            asRole, user, name, language,
+        };
+        shell.SetAction((result, ct) => ShellCommand.RunAsync(
+            new ShellSettings(result.GetValue(asRole)!, result.GetValue(user), result.GetValue(name), result.GetValue(language)!), ct));
+        root.Subcommands.Add(shell);
+
+        var migrate = new Command("migrate", "Apply database migrations and the configured sessions, then exit.");
+        migrate.SetAction((_, ct) => MaintenanceCommands.MigrateAsync(ct));
+        root.Subcommands.Add(migrate);
+
+        var sessions = new Command("sessions", "Inspect sessions.");
+        var list = new Command("list", "List every session with its seats.");
+        list.SetAction((_, ct) => MaintenanceCommands.ListSessionsAsync(ct));
+        sessions.Subcommands.Add(list);
+        root.Subcommands.Add(sessions);
+
+        return root;
+    }
+}

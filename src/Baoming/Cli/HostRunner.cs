@@ -1,0 +1,63 @@
+using Baoming.Hosting;
+using Baoming.Storage.Embedded;
+using Microsoft.Extensions.Logging.Console;
+
+namespace Baoming.Cli;
+
+/// <summary>
+/// The common life of a verb: configuration, the database (embedded when none is configured),
+/// the host, migrations; then the verb's own work. Configuration and start-up problems end with one
+/// clear line on stderr and exit code 2, never a stack trace.
+/// </summary>
+internal static class HostRunner
+{
+    public const int ConfigurationError = 2;
+
+    public static async Task<int> RunAsync(
+        HostApplicationBuilder builder,
+        Action<HostApplicationBuilder> addChannel,
+        Func<IHost, CancellationToken, Task<int>> work,
+        CancellationToken cancellationToken)
+    {
+        EmbeddedPostgres? embedded = null;
+        try
+        {
+            using (var startupLoggers = LoggerFactory.Create(logging => logging
+                .SetMinimumLevel(LogLevel.Warning)
+                .AddSimpleConsole(o => o.SingleLine = true)
+                .Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace)))
+            {
+                (var connectionString, embedded) = await BaomingHost.ResolveDatabaseAsync(builder.Configuration, startupLoggers, cancellationToken);
+                builder.Services.AddBaoming(builder.Configuration, connectionString);
+            }
+
+            addChannel(builder);
+            using var host = builder.Build();
+            // Settings first: a wrong key should be reported before anything waits for the database.
+            host.Services.GetRequiredService<IStartupValidator>().Validate();
+            await BaomingHost.PrepareDatabaseAsync(host.Services, cancellationToken);
+            return await work(host, cancellationToken);
+        }
+        catch (OptionsValidationException e)
+        {
+            await Console.Error.WriteLineAsync("Configuration error: " + string.Join(" ", e.Failures));
+            return ConfigurationError;
+        }
+        catch (EmbeddedPostgresException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message);
+            return ConfigurationError;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return 130;
+        }
+        finally
+        {
+            if (embedded is not null)
+            {
+                await embedded.DisposeAsync();
+            }
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using Baoming.Hosting;
+using Baoming.Telegram;
+
+namespace Baoming.Cli;
+
+internal static class RunCommand
+{
+    public static Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var builder = BaomingHost.CreateBuilder();
+        if (string.IsNullOrWhiteSpace(builder.Configuration["Telegram:BotToken"]))
+        {
+            Console.Error.WriteLine(
+                "Telegram:BotToken is not set, so the bot cannot serve Telegram. Set it (in appsettings.json, the file named by " +
+                "BAOMING_CONFIG, or the environment variable Telegram__BotToken), or try the bot in this terminal first: " +
+                "dotnet run --project src/Baoming -- shell");
+            return Task.FromResult(HostRunner.ConfigurationError);
+        }
+
+        return HostRunner.RunAsync(
+            builder,
+            b => b.Services.AddTelegram(),
+            async (host, ct) =>
+            {
+                await host.RunAsync(ct);
+                return 0;
+            },
+            cancellationToken);
+    }
+}

@@ -1,0 +1,57 @@
+using Baoming.Members;
+using Dapper;
+using Npgsql;
+
+namespace Baoming.Inbox;
+
+/// <summary>An update as stored: its id, the chat that orders it, and Telegram's JSON.</summary>
+public sealed record InboxItem(long UpdateId, long ChatId, string Payload);
+
+public sealed class InboxRepository(NpgsqlDataSource dataSource)
+{
+    /// <summary>
+    /// Stores a batch of updates and the members who sent them in one round trip (one implicit
+    /// transaction). Returns the ids that were new: a re-delivered update_id is not returned, so it
+    /// is never handled twice.
+    /// </summary>
+    public const string StoreSql = $"""
+        insert into inbox (update_id, chat_id, payload)
+        select u.update_id, u.chat_id, u.payload::jsonb
+          from unnest(@UpdateIds, @ChatIds, @Payloads) as u(update_id, chat_id, payload)
+        on conflict (update_id) do nothing
+        returning update_id;
+        {MemberRepository.UpsertSql};
+        """;
+
+    public async Task<IReadOnlyList<long>> StoreAsync(IReadOnlyList<InboxItem> items, IReadOnlyCollection<MemberProfile> senders, CancellationToken cancellationToken)
+    {
+        var parameters = new DynamicParameters(MemberRepository.UpsertParameters(senders));
+        parameters.AddDynamicParams(new
+        {
+            UpdateIds = items.Select(i => i.UpdateId).ToArray(),
+            ChatIds = items.Select(i => i.ChatId).ToArray(),
+            Payloads = items.Select(i => i.Payload).ToArray(),
+        });
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var stored = await connection.QueryAsync<long>(new CommandDefinition(StoreSql, parameters, cancellationToken: cancellationToken));
+        return [.. stored];
+    }
+
+    /// <summary>Updates stored but not yet handled, oldest first: what a restart must pick up.</summary>
+    public async Task<IReadOnlyList<InboxItem>> GetUnprocessedAsync(CancellationToken cancellationToken)
+    {
+        const string Sql = """
+            select update_id as UpdateId, chat_id as ChatId, payload::text as Payload
+              from inbox where processed_at is null order by update_id
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return [.. await connection.QueryAsync<InboxItem>(new CommandDefinition(Sql, cancellationToken: cancellationToken))];
+    }
+
+    public async Task MarkProcessedAsync(IReadOnlyCollection<long> updateIds, CancellationToken cancellationToken)
+    {
+        const string Sql = "update inbox set processed_at = now() where update_id = any(@updateIds) and processed_at is null";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(Sql, new { updateIds = updateIds.ToArray() }, cancellationToken: cancellationToken));
+    }
+}

@@ -1,0 +1,47 @@
+using Baoming.Core;
+using Baoming.Core.Replies;
+
+namespace Baoming.Messaging;
+
+/// <summary>How a send ended. <see cref="Unknown"/>: the request may have reached Telegram; never resend blindly.</summary>
+public enum SendStatus
+{
+    Sent,
+    Blocked,
+    Failed,
+    Unknown,
+}
+
+public readonly record struct SendOutcome(SendStatus Status, long? MessageId = null)
+{
+    public static SendOutcome Sent(long messageId) => new(SendStatus.Sent, messageId);
+}
+
+/// <summary>
+/// The channel a reply goes out through: Telegram for the bot, the terminal for the shell.
+/// The engine never sees which.
+/// </summary>
+public interface IMessenger
+{
+    Task<SendOutcome> SendAsync(Outgoing message, CancellationToken cancellationToken);
+
+    /// <summary>Ends a button press's spinner, with a short notice (Telegram: answerCallbackQuery).</summary>
+    Task AnswerButtonAsync(string buttonPressId, string? notice, CancellationToken cancellationToken);
+}
+
+public static class MessengerExtensions
+{
+    /// <summary>Sends a response's messages in order; a button press is answered first so its spinner stops.</summary>
+    public static async Task DeliverAsync(this IMessenger messenger, Response response, string? buttonPressId, CancellationToken cancellationToken)
+    {
+        if (buttonPressId is not null)
+        {
+            await messenger.AnswerButtonAsync(buttonPressId, response.ButtonNotice, cancellationToken);
+        }
+
+        foreach (var message in response.Messages)
+        {
+            await messenger.SendAsync(message, cancellationToken);
+        }
+    }
+}

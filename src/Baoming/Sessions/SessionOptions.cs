@@ -1,0 +1,43 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Baoming.Sessions;
+
+/// <summary>One entry of the <c>Sessions</c> configuration array, upserted by <see cref="Key"/> at start-up.</summary>
+public sealed class SessionConfig
+{
+    [Required(ErrorMessage = "Sessions:N:Key is required.")]
+    [RegularExpression("^[A-Za-z0-9_-]{1,64}$", ErrorMessage = "Sessions:N:Key must be 1-64 characters of A-Z, a-z, 0-9, _ or - (it is used in deep links).")]
+    public string Key { get; set; } = "";
+
+    [Required(ErrorMessage = "Sessions:N:Title is required.")]
+    [StringLength(200, MinimumLength = 1, ErrorMessage = "Sessions:N:Title must be 1-200 characters.")]
+    public string Title { get; set; } = "";
+
+    public List<string> Aliases { get; set; } = [];
+
+    [Required(ErrorMessage = "Sessions:N:StartsAt is required (ISO 8601 with an offset, e.g. 2027-02-17T19:30:00+08:00).")]
+    public DateTimeOffset? StartsAt { get; set; }
+
+    [Range(1, 7 * 24 * 60, ErrorMessage = "Sessions:N:DurationMinutes must be between 1 and 10080.")]
+    public int DurationMinutes { get; set; } = 90;
+
+    [Range(0, 10_000_000, ErrorMessage = "Sessions:N:Capacity must be 0 (unlimited) or more.")]
+    public int Capacity { get; set; }
+
+    [Url(ErrorMessage = "Sessions:N:JoinUrl must be an absolute URL.")]
+    public string? JoinUrl { get; set; }
+
+    public string? Description { get; set; }
+
+    /// <summary>Overrides <c>Reminders:Offsets</c> for this session.</summary>
+    public List<TimeSpan>? ReminderOffsets { get; set; }
+}
+
+public sealed class SessionCatalogOptions
+{
+    [ValidateEnumeratedItems]
+    public List<SessionConfig> Sessions { get; set; } = [];
+}
+
+[OptionsValidator]
+public sealed partial class SessionCatalogOptionsValidator : IValidateOptions<SessionCatalogOptions>;

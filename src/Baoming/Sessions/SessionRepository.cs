@@ -1,0 +1,129 @@
+using Baoming.Core;
+using Dapper;
+using Npgsql;
+
+namespace Baoming.Sessions;
+
+public sealed class SessionRepository(NpgsqlDataSource dataSource, TimeProvider time)
+{
+    /// <summary>The columns that make a <see cref="Session"/>; shared by every query that returns one.</summary>
+    internal const string Columns = """
+        s.id, s.key, s.title, s.aliases, s.starts_at as StartsAt, s.duration_minutes as DurationMinutes,
+        s.capacity, s.join_url as JoinUrl, s.description, (s.cancelled_at is not null) as IsCancelled
+        """;
+
+    /// <summary>Sessions open for sign-up: not cancelled and not yet started, soonest first.</summary>
+    public async Task<IReadOnlyList<Session>> GetOpenAsync(CancellationToken cancellationToken)
+    {
+        const string Sql = $"""
+            select {Columns} from sessions s
+            where s.cancelled_at is null and s.starts_at > @now
+            order by s.starts_at, s.id
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<SessionRow>(new CommandDefinition(Sql, new { now = time.GetUtcNow() }, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => r.ToSession())];
+    }
+
+    public async Task<Session?> FindAsync(long id, CancellationToken cancellationToken)
+    {
+        const string Sql = $"select {Columns} from sessions s where s.id = @id";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<SessionRow>(new CommandDefinition(Sql, new { id }, cancellationToken: cancellationToken));
+        return row?.ToSession();
+    }
+
+    public async Task<(Session Session, int Confirmed)?> FindByKeyAsync(string key, CancellationToken cancellationToken)
+    {
+        const string Sql = $"select {Columns}, s.confirmed_count as Confirmed from sessions s where s.key = @key";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<SessionRow>(new CommandDefinition(Sql, new { key }, cancellationToken: cancellationToken));
+        return row is null ? null : (row.ToSession(), row.Confirmed);
+    }
+
+    /// <summary>Every session with its seat counts, newest first, for <c>sessions list</c>.</summary>
+    public async Task<IReadOnlyList<(Session Session, int Confirmed, int Waitlisted)>> ListAsync(CancellationToken cancellationToken)
+    {
+        const string Sql = $"""
+            select {Columns}, s.confirmed_count as Confirmed, s.waitlisted_count as Waitlisted
+            from sessions s order by s.starts_at desc, s.id
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<SessionRow>(new CommandDefinition(Sql, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => (r.ToSession(), r.Confirmed, r.Waitlisted))];
+    }
+
+    /// <summary>
+    /// Upserts the configured sessions by key. Seat counters, registrations and chat-made sessions
+    /// whose keys are not in the configuration are left alone.
+    /// </summary>
+    public async Task UpsertAsync(IEnumerable<SessionConfig> sessions, CancellationToken cancellationToken)
+    {
+        const string Sql = """
+            insert into sessions (key, title, aliases, starts_at, duration_minutes, capacity, join_url, description, reminder_offsets, source)
+            values (@Key, @Title, @Aliases, @StartsAt, @DurationMinutes, @Capacity, @JoinUrl, @Description, @ReminderOffsets, 'config')
+            on conflict (key) do update
+               set title = excluded.title, aliases = excluded.aliases, starts_at = excluded.starts_at,
+                   duration_minutes = excluded.duration_minutes, capacity = excluded.capacity,
+                   join_url = excluded.join_url, description = excluded.description,
+                   reminder_offsets = excluded.reminder_offsets, source = 'config', updated_at = now()
+             where (sessions.title, sessions.aliases, sessions.starts_at, sessions.duration_minutes, sessions.capacity,
+                    sessions.join_url, sessions.description, sessions.reminder_offsets, sessions.source)
+                   is distinct from
+                   (excluded.title, excluded.aliases, excluded.starts_at, excluded.duration_minutes, excluded.capacity,
+                    excluded.join_url, excluded.description, excluded.reminder_offsets, 'config')
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var s in sessions)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(Sql, new
+            {
+                s.Key,
+                s.Title,
+                Aliases = s.Aliases.ToArray(),
+                StartsAt = s.StartsAt!.Value.ToUniversalTime(),
+                s.DurationMinutes,
+                s.Capacity,
+                s.JoinUrl,
+                s.Description,
+                ReminderOffsets = s.ReminderOffsets?.ToArray(),
+            }, transaction, cancellationToken: cancellationToken));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>A <c>sessions</c> row as Dapper reads it, with the member's registration where a query joins one.</summary>
+    internal sealed class SessionRow
+    {
+        public long Id { get; init; }
+        public string Key { get; init; } = "";
+        public string Title { get; init; } = "";
+        public string[] Aliases { get; init; } = [];
+        public DateTime StartsAt { get; init; }
+        public int DurationMinutes { get; init; }
+        public int Capacity { get; init; }
+        public string? JoinUrl { get; init; }
+        public string? Description { get; init; }
+        public bool IsCancelled { get; init; }
+        public int Confirmed { get; init; }
+        public int Waitlisted { get; init; }
+        public string? Existing { get; init; }
+        public long? ExistingWaitlistPosition { get; init; }
+
+        public Session ToSession() => new()
+        {
+            Id = Id,
+            Key = Key,
+            Title = Title,
+            Aliases = Aliases,
+            StartsAt = new DateTimeOffset(DateTime.SpecifyKind(StartsAt, DateTimeKind.Utc)),
+            DurationMinutes = DurationMinutes,
+            Capacity = Capacity,
+            JoinUrl = JoinUrl,
+            Description = Description,
+            IsCancelled = IsCancelled,
+        };
+    }
+}

@@ -1,0 +1,71 @@
+using Baoming.Core;
+using Baoming.Core.Replies;
+using Baoming.Messaging;
+
+namespace Baoming.Shell;
+
+/// <summary>
+/// The terminal as a chat channel. Buttons become numbered choices; typing the number presses the
+/// button. Messages sent later by background work (promotions, reminders) print as they arrive.
+/// </summary>
+public sealed class ShellMessenger(TextWriter output) : IMessenger
+{
+    private readonly Lock gate = new();
+    private List<Button> choices = [];
+    private long nextMessageId = 1;
+
+    /// <summary>The member at this terminal; messages to other members are shown as such.</summary>
+    public long ChatId { get; set; }
+
+    public Task<SendOutcome> SendAsync(Outgoing message, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            if (message.ChatId != ChatId)
+            {
+                output.WriteLine($"  (→ member {message.ChatId}: {message.Reply.Text.ReplaceLineEndings(" ")})");
+                return Task.FromResult(SendOutcome.Sent(nextMessageId++));
+            }
+
+            output.WriteLine();
+            foreach (var line in message.Reply.Text.Split('\n'))
+            {
+                output.WriteLine("🤖 " + line);
+            }
+
+            var buttons = message.Reply.Buttons.ToList();
+            if (buttons.Count > 0)
+            {
+                choices = buttons;
+                for (var i = 0; i < buttons.Count; i++)
+                {
+                    var target = buttons[i].Url is { } url ? $"  → {url}" : "";
+                    output.WriteLine($"   [{i + 1}] {buttons[i].Text}{target}");
+                }
+            }
+
+            output.Flush();
+            return Task.FromResult(SendOutcome.Sent(nextMessageId++));
+        }
+    }
+
+    public Task AnswerButtonAsync(string buttonPressId, string? notice, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The button shown under number <paramref name="number"/> in the latest message with buttons.</summary>
+    public Button? Choice(int number)
+    {
+        lock (gate)
+        {
+            return number >= 1 && number <= choices.Count ? choices[number - 1] : null;
+        }
+    }
+
+    public void Note(string text)
+    {
+        lock (gate)
+        {
+            output.WriteLine("   " + text);
+            output.Flush();
+        }
+    }
+}

@@ -1,0 +1,187 @@
+using Baoming.Community;
+using Baoming.Core;
+using Baoming.Core.Replies;
+using Baoming.Core.Signup;
+using Baoming.Core.Understanding;
+using Baoming.Sessions;
+
+namespace Baoming.Signup;
+
+/// <summary>
+/// The conversation engine's shell: it asks the pure core what a message means and what to say,
+/// and does the reading and writing in between. Telegram and the terminal shell both call it.
+/// </summary>
+public sealed class Conversation(
+    SessionRepository sessions,
+    RegistrationRepository registrations,
+    BotIdentity bot,
+    IOptions<CommunityOptions> community,
+    TimeProvider time)
+{
+    /// <summary>Within this much of the start, the confirmation carries the join link at once.</summary>
+    private static readonly TimeSpan JoinLinkWindow = TimeSpan.FromHours(1);
+
+    private readonly TimeZoneInfo zone = community.Value.Zone;
+
+    public Task<Response> HandleAsync(Incoming incoming, CancellationToken cancellationToken)
+    {
+        var texts = new Texts(incoming.From.Language, zone);
+        if (!incoming.IsPrivate)
+        {
+            return HandleGroupAsync(incoming, texts, cancellationToken);
+        }
+
+        return incoming switch
+        {
+            Incoming.Text text => HandleTextAsync(incoming, MessageParser.Parse(text.Content), texts, cancellationToken),
+            Incoming.ButtonPress press => HandleButtonAsync(incoming, press.Data, texts, cancellationToken),
+            _ => Task.FromResult(Response.To(incoming.ChatId, texts.TextOnly())),
+        };
+    }
+
+    private async Task<Response> HandleTextAsync(Incoming incoming, Intent intent, Texts texts, CancellationToken cancellationToken)
+    {
+        var chat = incoming.ChatId;
+        switch (intent)
+        {
+            case Intent.SignUp { Query: null }:
+            case Intent.Start { Payload: null }:
+                return Response.To(chat, texts.SessionList(await sessions.GetOpenAsync(cancellationToken)));
+
+            case Intent.SignUp { Query: { } query }:
+                var open = await sessions.GetOpenAsync(cancellationToken);
+                return SessionMatcher.Match(query, open, zone) switch
+                {
+                    MatchResult.One one => await SignUpAsync(incoming, one.Session.Id, texts, cancellationToken) ?? Response.To(chat, texts.NoMatch(query, open)),
+                    MatchResult.Many many => Response.To(chat, texts.Ambiguous(query, many.Sessions)),
+                    _ => Response.To(chat, texts.NoMatch(query, open)),
+                };
+
+            case Intent.Start { Payload: { } payload }:
+                var found = await sessions.FindByKeyAsync(payload, cancellationToken);
+                return found is { } hit && hit.Session.IsOpenAt(time.GetUtcNow())
+                    ? Response.To(chat, texts.SessionCard(hit.Session, hit.Confirmed))
+                    : Response.To(chat, texts.SessionList(await sessions.GetOpenAsync(cancellationToken)));
+
+            case Intent.Cancel cancel:
+                return await CancelAsync(incoming, cancel.Query, texts, cancellationToken);
+
+            case Intent.MySignups:
+                return Response.To(chat, texts.MySignups(await registrations.ListForMemberAsync(incoming.From.UserId, time.GetUtcNow(), cancellationToken)));
+
+            case Intent.Help:
+                return Response.To(chat, texts.Help());
+
+            default:
+                return Response.To(chat, texts.NotUnderstood());
+        }
+    }
+
+    private async Task<Response> HandleButtonAsync(Incoming incoming, string? data, Texts texts, CancellationToken cancellationToken)
+    {
+        var response = CallbackData.TryParse(data, out var action)
+            ? action switch
+            {
+                ButtonAction.SignUp signUp => await SignUpAsync(incoming, signUp.SessionId, texts, cancellationToken),
+                ButtonAction.Cancel cancel => await CancelOneAsync(incoming, cancel.SessionId, texts, cancellationToken),
+                _ => null,
+            }
+            : null;
+
+        // Forged, stale or not-yet-supported data: say so on the button, store nothing.
+        return response ?? new Response([], texts.StaleButton());
+    }
+
+    private async Task<Response?> SignUpAsync(Incoming incoming, long sessionId, Texts texts, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var result = await registrations.SignUpAsync(incoming.From.UserId, sessionId, now, cancellationToken);
+        if (result is null)
+        {
+            return null;
+        }
+
+        var session = result.Session;
+        var reply = result.Decision switch
+        {
+            SignupDecision.Confirm => texts.Confirmed(session, includeJoinUrl: session.StartsAt - now <= JoinLinkWindow),
+            SignupDecision.Waitlist waitlist => texts.Waitlisted(session, waitlist.Position),
+            SignupDecision.AlreadyConfirmed => texts.AlreadyConfirmed(session),
+            SignupDecision.AlreadyWaitlisted waitlisted => texts.AlreadyWaitlisted(session, waitlisted.Position),
+            _ => texts.Closed(session),
+        };
+        return new Response([new Outgoing(incoming.ChatId, reply)], FirstLine(reply));
+    }
+
+    private async Task<Response> CancelAsync(Incoming incoming, string? query, Texts texts, CancellationToken cancellationToken)
+    {
+        var mine = await registrations.ListForMemberAsync(incoming.From.UserId, time.GetUtcNow(), cancellationToken);
+        var candidates = mine.Select(s => s.Session).ToList();
+        if (candidates.Count == 0)
+        {
+            return Response.To(incoming.ChatId, texts.NothingToCancel());
+        }
+
+        if (query is not null)
+        {
+            candidates = SessionMatcher.Match(query, candidates, zone) switch
+            {
+                MatchResult.One one => [one.Session],
+                MatchResult.Many many => [.. many.Sessions],
+                _ => candidates,
+            };
+        }
+
+        return candidates.Count == 1
+            ? await CancelOneAsync(incoming, candidates[0].Id, texts, cancellationToken) ?? Response.To(incoming.ChatId, texts.NothingToCancel())
+            : Response.To(incoming.ChatId, texts.ChooseToCancel(candidates));
+    }
+
+    private async Task<Response?> CancelOneAsync(Incoming incoming, long sessionId, Texts texts, CancellationToken cancellationToken)
+    {
+        var result = await registrations.CancelAsync(incoming.From.UserId, sessionId, time.GetUtcNow(), cancellationToken);
+        if (result is null)
+        {
+            return null;
+        }
+
+        var reply = result.Decision switch
+        {
+            CancelDecision.Cancel => texts.Cancelled(result.Session),
+            CancelDecision.TooLate => texts.TooLateToCancel(result.Session),
+            _ => texts.NotSignedUp(result.Session),
+        };
+
+        // The promoted members are told in their own language; nothing about them goes to the canceller.
+        var messages = new List<Outgoing> { new(incoming.ChatId, reply) };
+        messages.AddRange(result.Promoted.Select(p =>
+            new Outgoing(p.MemberId, new Texts(Languages.FromTelegramCode(p.LanguageCode), zone).Promoted(result.Session))));
+        return new Response(messages, FirstLine(reply));
+    }
+
+    /// <summary>"报名" in a group: a button into the private chat, and nothing personal in the group.</summary>
+    private async Task<Response> HandleGroupAsync(Incoming incoming, Texts texts, CancellationToken cancellationToken)
+    {
+        var intent = incoming is Incoming.Text text ? MessageParser.Parse(text.Content) : null;
+        if (intent is not (Intent.SignUp or Intent.Start { Payload: null }))
+        {
+            return Response.None;
+        }
+
+        var payload = "signup";
+        if (intent is Intent.SignUp { Query: { } query }
+            && SessionMatcher.Match(query, await sessions.GetOpenAsync(cancellationToken), zone) is MatchResult.One one)
+        {
+            payload = one.Session.Key;
+        }
+
+        return Response.To(incoming.ChatId, texts.GoToPrivateChat(bot.DeepLink(payload)));
+    }
+
+    /// <summary>A button press gets a short notice on the button too: the first line of the reply.</summary>
+    private static string FirstLine(Reply reply)
+    {
+        var end = reply.Text.IndexOf('\n', StringComparison.Ordinal);
+        return end < 0 ? reply.Text : reply.Text[..end];
+    }
+}

@@ -1,0 +1,87 @@
+using Baoming.Community;
+using Telegram.Bot;
+using Telegram.Bot.Exceptions;
+using Telegram.Bot.Types;
+
+namespace Baoming.Telegram;
+
+/// <summary>
+/// At start-up: getMe (the bot's username is needed for deep links), then the command menu in
+/// Chinese and English. A failing menu is only a warning; the bot works without it.
+/// </summary>
+public sealed partial class BotStartup(ITelegramBotClient client, BotIdentity identity, ILogger<BotStartup> logger)
+{
+    private readonly TaskCompletionSource ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int started;
+
+    public bool IsReady => ready.Task.IsCompletedSuccessfully;
+
+    /// <summary>Runs the start-up calls once; every caller waits for the same run.</summary>
+    public async Task ReadyAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref started, 1) == 0)
+        {
+            await RunAsync(cancellationToken);
+            ready.TrySetResult();
+        }
+
+        await ready.Task.WaitAsync(cancellationToken);
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var pause = TimeSpan.FromSeconds(1);
+        while (true)
+        {
+            try
+            {
+                var me = await client.GetMe(cancellationToken);
+                identity.Username = me.Username ?? identity.Username;
+                LogConnected(identity.Username);
+                break;
+            }
+            catch (ApiRequestException e) when (e.ErrorCode == 401)
+            {
+                // A wrong token never heals by waiting: say so clearly, and keep trying slowly in case it is rotated.
+                LogUnauthorized();
+                await Task.Delay(TimeSpan.FromSeconds(60), cancellationToken);
+            }
+            catch (RequestException e)
+            {
+                LogGetMeFailed(e, pause.TotalSeconds);
+                await Task.Delay(pause, cancellationToken);
+                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+            }
+        }
+
+        await SetCommandsAsync(null, [("signup", "报名选题会"), ("my", "我的报名"), ("cancel", "取消报名"), ("help", "帮助")], cancellationToken);
+        await SetCommandsAsync("en", [("signup", "Sign up for a session"), ("my", "My sign-ups"), ("cancel", "Cancel a sign-up"), ("help", "Help")], cancellationToken);
+    }
+
+    private async Task SetCommandsAsync(string? languageCode, (string Command, string Description)[] commands, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.SetMyCommands(
+                commands: commands.Select(c => new BotCommand { Command = c.Command, Description = c.Description }),
+                languageCode: languageCode,
+                cancellationToken: cancellationToken);
+        }
+        catch (RequestException e)
+        {
+            LogCommandsFailed(e, languageCode ?? "default");
+        }
+    }
+
+    [LoggerMessage(EventId = 500, Level = LogLevel.Information, Message = "Connected to Telegram as @{Username}")]
+    private partial void LogConnected(string username);
+
+    [LoggerMessage(EventId = 501, Level = LogLevel.Error, Message = "Telegram rejected the bot token (401 Unauthorized). Check Telegram:BotToken.")]
+    private partial void LogUnauthorized();
+
+    [LoggerMessage(EventId = 502, Level = LogLevel.Warning, Message = "getMe failed; trying again in {Seconds} s")]
+    private partial void LogGetMeFailed(Exception exception, double seconds);
+
+    [LoggerMessage(EventId = 503, Level = LogLevel.Warning, Message = "Setting the command menu ({Language}) failed; carrying on without it")]
+    private partial void LogCommandsFailed(Exception exception, string language);
+}

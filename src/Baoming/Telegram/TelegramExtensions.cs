@@ -1,0 +1,36 @@
+using Baoming.Inbox;
+using Baoming.Messaging;
+using Telegram.Bot;
+
+namespace Baoming.Telegram;
+
+public static class TelegramExtensions
+{
+    /// <summary>The Bot API client, the inbox-first poller and the Telegram messenger.</summary>
+    public static IServiceCollection AddTelegram(this IServiceCollection services)
+    {
+        services.AddHttpClient("telegram")
+            .ConfigureHttpClient(http => http.Timeout = TimeSpan.FromSeconds(90))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                // Replies to a burst go out in parallel; keep connections warm and reuse them.
+                MaxConnectionsPerServer = InboxProcessor.LaneCount + 4,
+                PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
+            })
+            // Every Bot API URL contains the token: no HTTP logging, ever.
+            .RemoveAllLoggers()
+            .AddTypedClient<ITelegramBotClient>((http, sp) =>
+            {
+                var options = sp.GetRequiredService<IOptions<TelegramOptions>>().Value;
+                // 429s are handled by the senders, which know whether waiting is right.
+                return new TelegramBotClient(new TelegramBotClientOptions(options.BotToken!, options.ApiBaseUrl) { RetryThreshold = 0 }, http);
+            });
+
+        services.AddSingleton<BotStartup>();
+        services.AddSingleton<IMessenger, TelegramMessenger>();
+        services.AddSingleton<InboxProcessor>();
+        services.AddHostedService(sp => sp.GetRequiredService<InboxProcessor>());
+        services.AddHostedService<Poller>();
+        return services;
+    }
+}

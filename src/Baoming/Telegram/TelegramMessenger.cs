@@ -1,0 +1,108 @@
+using Baoming.Core;
+using Baoming.Core.Replies;
+using Baoming.Members;
+using Baoming.Messaging;
+using Telegram.Bot;
+using Telegram.Bot.Exceptions;
+using Telegram.Bot.Types;
+using Telegram.Bot.Types.ReplyMarkups;
+
+namespace Baoming.Telegram;
+
+/// <summary>Sends replies through the Bot API, turning its errors into outcomes.</summary>
+public sealed partial class TelegramMessenger(ITelegramBotClient client, MemberRepository members, ILogger<TelegramMessenger> logger) : IMessenger
+{
+    /// <summary>Telegram shows at most 200 characters on a button notice.</summary>
+    private const int MaxNoticeLength = 200;
+
+    private static readonly LinkPreviewOptions NoPreview = new() { IsDisabled = true };
+
+    public async Task<SendOutcome> SendAsync(Outgoing message, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var sent = await client.SendMessage(
+                    chatId: message.ChatId,
+                    text: message.Reply.Text,
+                    replyMarkup: ToMarkup(message.Reply),
+                    linkPreviewOptions: NoPreview,
+                    cancellationToken: cancellationToken);
+                return SendOutcome.Sent(sent.MessageId);
+            }
+            catch (ApiRequestException e) when (e.ErrorCode == 403)
+            {
+                // Blocked or deactivated: remember it, so nothing is sent to them again until they write.
+                await members.MarkUnreachableAsync(message.ChatId, cancellationToken);
+                LogBlocked(message.ChatId);
+                return new SendOutcome(SendStatus.Blocked);
+            }
+            catch (Exception e) when (IsWorthRetrying(e) && attempt < 4)
+            {
+                LogRetrying(e, message.ChatId, attempt);
+                var wait = e is ApiRequestException { Parameters.RetryAfter: int retryAfter } ? retryAfter : Math.Pow(2, attempt - 1);
+                await Task.Delay(TimeSpan.FromSeconds(wait), cancellationToken);
+            }
+            catch (ApiRequestException e)
+            {
+                LogFailed(e, message.ChatId, e.ErrorCode);
+                return new SendOutcome(SendStatus.Failed);
+            }
+            catch (RequestException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The request may have left: a resend could duplicate the message.
+                LogUnknown(e, message.ChatId);
+                return new SendOutcome(SendStatus.Unknown);
+            }
+        }
+    }
+
+    public async Task AnswerButtonAsync(string buttonPressId, string? notice, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.AnswerCallbackQuery(
+                callbackQueryId: buttonPressId,
+                text: notice is { Length: > MaxNoticeLength } ? notice[..(MaxNoticeLength - 1)] + "…" : notice,
+                cancellationToken: cancellationToken);
+        }
+        catch (RequestException e)
+        {
+            // A late answer (the query is older than ~15 s) is refused; the reply message still goes out.
+            LogAnswerFailed(e);
+        }
+    }
+
+    public static InlineKeyboardMarkup? ToMarkup(Reply reply) =>
+        reply.Keyboard.Count == 0
+            ? null
+            : new InlineKeyboardMarkup(reply.Keyboard.Select(row => row.Select(ToButton)));
+
+    private static InlineKeyboardButton ToButton(Button button) =>
+        button.Url is { } url ? InlineKeyboardButton.WithUrl(button.Text, url) : InlineKeyboardButton.WithCallbackData(button.Text, button.Data!);
+
+    /// <summary>5xx answers and refused connections mean the message did not go out: safe to try again.</summary>
+    private static bool IsWorthRetrying(Exception e) => e switch
+    {
+        ApiRequestException api => api.ErrorCode >= 500 || api.ErrorCode == 429,
+        RequestException { InnerException: HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError } } => true,
+        RequestException { HttpStatusCode: >= System.Net.HttpStatusCode.InternalServerError } => true,
+        _ => false,
+    };
+
+    [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Chat {ChatId} has blocked the bot; marked unreachable")]
+    private partial void LogBlocked(long chatId);
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Warning, Message = "Send to chat {ChatId} failed (attempt {Attempt}); retrying")]
+    private partial void LogRetrying(Exception exception, long chatId, int attempt);
+
+    [LoggerMessage(EventId = 202, Level = LogLevel.Error, Message = "Telegram refused a message to chat {ChatId} (error {ErrorCode})")]
+    private partial void LogFailed(Exception exception, long chatId, int errorCode);
+
+    [LoggerMessage(EventId = 203, Level = LogLevel.Warning, Message = "Send to chat {ChatId} ended with an unknown outcome; not resent")]
+    private partial void LogUnknown(Exception exception, long chatId);
+
+    [LoggerMessage(EventId = 204, Level = LogLevel.Debug, Message = "Answering a button press failed")]
+    private partial void LogAnswerFailed(Exception exception);
+}

@@ -1,0 +1,39 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Baoming.Telegram;
+
+public enum TelegramMode
+{
+    Polling,
+    Webhook,
+}
+
+public sealed class TelegramOptions
+{
+    public const string Section = "Telegram";
+
+    /// <summary>Never logged: it is part of every Bot API URL.</summary>
+    [RegularExpression(@"^\d+:[A-Za-z0-9_-]+$", ErrorMessage = "Telegram:BotToken must look like 123456789:AAE... (as given by @BotFather).")]
+    public string? BotToken { get; set; }
+
+    [Required(ErrorMessage = "Telegram:ApiBaseUrl is required.")]
+    [Url(ErrorMessage = "Telegram:ApiBaseUrl must be an absolute http(s) URL, e.g. https://api.telegram.org.")]
+    public string ApiBaseUrl { get; set; } = "https://api.telegram.org";
+
+    [Range(1, 1000, ErrorMessage = "Telegram:MaxMessagesPerSecond must be between 1 and 1000.")]
+    public int MaxMessagesPerSecond { get; set; } = 25;
+
+    public TelegramMode Mode { get; set; } = TelegramMode.Polling;
+
+    public string? WebhookUrl { get; set; }
+
+    [RegularExpression("^[A-Za-z0-9_-]{1,256}$", ErrorMessage = "Telegram:WebhookSecret must be 1-256 characters of A-Z, a-z, 0-9, _ or -.")]
+    public string? WebhookSecret { get; set; }
+
+    /// <summary>Long-poll wait per getUpdates call.</summary>
+    [Range(0, 50, ErrorMessage = "Telegram:PollTimeoutSeconds must be between 0 and 50.")]
+    public int PollTimeoutSeconds { get; set; } = 30;
+}
+
+[OptionsValidator]
+public sealed partial class TelegramOptionsValidator : IValidateOptions<TelegramOptions>;

@@ -1,0 +1,66 @@
+using Baoming.Core;
+using Baoming.Members;
+using Telegram.Bot.Types;
+using Telegram.Bot.Types.Enums;
+
+namespace Baoming.Telegram;
+
+/// <summary>Translates Telegram's updates into the engine's own <see cref="Incoming"/> terms.</summary>
+public static class UpdateMapper
+{
+    /// <summary>The chat whose order an update belongs to (0 when it has none).</summary>
+    public static long ChatIdOf(Update update) => update switch
+    {
+        { Message.Chat.Id: var id } => id,
+        { CallbackQuery.From.Id: var id } => id,
+        { EditedMessage.Chat.Id: var id } => id,
+        { MyChatMember.Chat.Id: var id } => id,
+        _ => 0,
+    };
+
+    public static MemberProfile? SenderOf(Update update)
+    {
+        var user = update.Message?.From ?? update.CallbackQuery?.From;
+        return user is null || user.IsBot
+            ? null
+            : new MemberProfile(user.Id, DisplayName(user), user.Username, user.LanguageCode);
+    }
+
+    /// <summary>
+    /// The engine's view of an update, or null for updates it does not act on: edits (the original
+    /// was already handled), channel posts and messages with no sender, bots.
+    /// </summary>
+    public static Incoming? ToIncoming(Update update)
+    {
+        switch (update)
+        {
+            case { Message: { From: { IsBot: false } from } message }:
+                var sender = ToSender(from);
+                var isPrivate = message.Chat.Type == ChatType.Private;
+                if (message.Chat.Type == ChatType.Channel)
+                {
+                    return null;
+                }
+
+                return message.Text is { } text
+                    ? new Incoming.Text(text) { From = sender, ChatId = message.Chat.Id, IsPrivate = isPrivate }
+                    : new Incoming.Other { From = sender, ChatId = message.Chat.Id, IsPrivate = isPrivate };
+
+            case { CallbackQuery: { From: { IsBot: false } from } query }:
+                return new Incoming.ButtonPress(query.Data)
+                {
+                    From = ToSender(from),
+                    ChatId = query.Message?.Chat.Id ?? from.Id,
+                    IsPrivate = query.Message?.Chat.Type is null or ChatType.Private,
+                };
+
+            default:
+                return null;
+        }
+    }
+
+    private static Sender ToSender(User user) => new(user.Id, DisplayName(user), user.Username, user.LanguageCode);
+
+    private static string DisplayName(User user) =>
+        string.IsNullOrWhiteSpace(user.LastName) ? user.FirstName : $"{user.FirstName} {user.LastName}";
+}

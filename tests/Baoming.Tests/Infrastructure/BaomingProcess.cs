@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace Baoming.Tests.Infrastructure;
+
+/// <summary>What a finished Baoming process printed.</summary>
+public sealed record ProcessResult(int ExitCode, string Output, string Error);
+
+/// <summary>Runs the real Baoming binary (built beside the tests) as a separate process.</summary>
+public static class BaomingProcess
+{
+    /// <summary>
+    /// Settings that keep the configured sessions upcoming whatever today is: the tests must not
+    /// start failing once February 2027 has passed.
+    /// </summary>
+    public static Dictionary<string, string?> UpcomingSessions()
+    {
+        var soon = DateTimeOffset.UtcNow.AddDays(20);
+        return new()
+        {
+            ["Sessions__0__StartsAt"] = soon.ToString("O", CultureInfo.InvariantCulture),
+            ["Sessions__1__StartsAt"] = soon.AddDays(7).ToString("O", CultureInfo.InvariantCulture),
+        };
+    }
+
+    public static async Task<ProcessResult> RunAsync(string arguments, string input, IReadOnlyDictionary<string, string?> environment, TimeSpan? timeout = null)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+            StandardInputEncoding = new UTF8Encoding(false),
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Baoming.dll"));
+        foreach (var argument in arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // Only what the test says: nothing from this machine's own Baoming settings.
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("ConnectionStrings__", StringComparison.Ordinal) || k.StartsWith("Telegram__", StringComparison.Ordinal)).ToList())
+        {
+            start.Environment.Remove(key);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.StandardInput.WriteAsync(input);
+        process.StandardInput.Close();
+
+        using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(90));
+        try
+        {
+            await process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"Baoming {arguments} did not exit.\nstdout:\n{await output}\nstderr:\n{await error}");
+        }
+
+        return new ProcessResult(process.ExitCode, await output, await error);
+    }
+}

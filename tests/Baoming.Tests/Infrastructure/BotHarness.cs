@@ -1,0 +1,167 @@
+using System.Globalization;
+using Baoming.Hosting;
+using Baoming.Telegram;
+using Baoming.Tests.Fakes;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+
+namespace Baoming.Tests.Infrastructure;
+
+/// <summary>
+/// The real bot host (the same AddX calls as <c>run</c>) on its own throwaway database, talking over
+/// real HTTP to a fake Bot API. Time is fixed at <see cref="Now"/> so the configured sessions in
+/// February 2027 are always upcoming.
+/// </summary>
+public sealed class BotHarness : IAsyncDisposable
+{
+    /// <summary>2027-01-20 12:00 Beijing time: three weeks before the community's first session.</summary>
+    public static readonly DateTimeOffset Now = new(2027, 1, 20, 12, 0, 0, TimeSpan.FromHours(8));
+
+    private BotHarness(FakeBotApi telegram, string connectionString, IHost host, FakeTimeProvider time, CapturingLoggerProvider logs)
+    {
+        Logs = logs;
+        Telegram = telegram;
+        ConnectionString = connectionString;
+        Host = host;
+        Time = time;
+    }
+
+    public FakeBotApi Telegram { get; }
+
+    public string ConnectionString { get; }
+
+    public IHost Host { get; }
+
+    public FakeTimeProvider Time { get; }
+
+    /// <summary>Everything the bot logged, at every level.</summary>
+    public CapturingLoggerProvider Logs { get; }
+
+    /// <summary>
+    /// Starts a bot. <paramref name="settings"/> adds or overrides configuration keys, e.g. an extra
+    /// session as <c>Sessions:2:Key</c> (0 and 1 are the community's two configured sessions).
+    /// </summary>
+    public static async Task<BotHarness> StartAsync(
+        IReadOnlyDictionary<string, string?>? settings = null,
+        FakeBotApi? telegram = null,
+        string? connectionString = null)
+    {
+        telegram ??= await FakeBotApi.StartAsync();
+        connectionString ??= await TestPostgres.CreateDatabaseAsync();
+        var configuration = new Dictionary<string, string?>
+        {
+            ["Telegram:BotToken"] = FakeBotApi.Token,
+            ["Telegram:ApiBaseUrl"] = telegram.BaseUrl,
+            ["Telegram:PollTimeoutSeconds"] = "1",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            configuration[key] = value;
+        }
+
+        var time = new FakeTimeProvider(Now.ToUniversalTime());
+        var logs = new CapturingLoggerProvider();
+        var builder = BaomingHost.CreateBuilder(configuration);
+        builder.Logging.SetMinimumLevel(LogLevel.Trace);
+        builder.Logging.AddProvider(logs);
+        builder.Services.AddBaoming(builder.Configuration, connectionString);
+        builder.Services.AddTelegram();
+        builder.Services.AddSingleton<TimeProvider>(time);
+        var host = builder.Build();
+        await BaomingHost.PrepareDatabaseAsync(host.Services, CancellationToken.None);
+        await host.StartAsync();
+        return new BotHarness(telegram, connectionString, host, time, logs);
+    }
+
+    /// <summary>Configuration for one extra session at index <paramref name="index"/> (2 and up).</summary>
+    public static Dictionary<string, string?> ExtraSession(int index, string key, string title, DateTimeOffset startsAt, int capacity = 0, params string[] aliases)
+    {
+        var prefix = $"Sessions:{index}:";
+        var settings = new Dictionary<string, string?>
+        {
+            [prefix + "Key"] = key,
+            [prefix + "Title"] = title,
+            [prefix + "StartsAt"] = startsAt.ToString("O", CultureInfo.InvariantCulture),
+            [prefix + "Capacity"] = capacity.ToString(CultureInfo.InvariantCulture),
+            [prefix + "JoinUrl"] = $"https://meeting.example.com/{key}",
+        };
+        for (var i = 0; i < aliases.Length; i++)
+        {
+            settings[$"{prefix}Aliases:{i}"] = aliases[i];
+        }
+
+        return settings;
+    }
+
+    /// <summary>A member sends text to the bot in their private chat; returns the update id.</summary>
+    public int Say(long userId, string text, string language = "zh-hans") =>
+        Telegram.EnqueueUpdate(FakeBotApi.TextUpdate(userId, text, languageCode: language));
+
+    /// <summary>A member presses an inline button carrying <paramref name="data"/>.</summary>
+    public int Press(long userId, string data, string language = "zh-hans") =>
+        Telegram.EnqueueUpdate(FakeBotApi.CallbackUpdate(userId, data, languageCode: language));
+
+    /// <summary>Sends text and waits for the next message the bot sends to that member.</summary>
+    public async Task<SentMessage> AskAsync(long userId, string text, string language = "zh-hans")
+    {
+        var before = Telegram.SentMessages.Count(m => m.ChatId == userId);
+        Say(userId, text, language);
+        var replies = await Telegram.WaitForMessagesAsync(userId, before + 1);
+        return replies[before];
+    }
+
+    /// <summary>Presses a button and waits for the next message the bot sends to that member.</summary>
+    public async Task<SentMessage> PressAsync(long userId, string data, string language = "zh-hans")
+    {
+        var before = Telegram.SentMessages.Count(m => m.ChatId == userId);
+        Press(userId, data, language);
+        var replies = await Telegram.WaitForMessagesAsync(userId, before + 1);
+        return replies[before];
+    }
+
+    /// <summary>Waits until every update fed so far has been stored, handled and marked processed.</summary>
+    public async Task WaitUntilIdleAsync(TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            var pending = await ScalarAsync<long>("select count(*) from inbox where processed_at is null");
+            if (pending == 0 && Telegram.PendingUpdates == 0)
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{pending} stored updates and {Telegram.PendingUpdates} fed updates still unprocessed.");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    public async Task<T> ScalarAsync<T>(string sql, object? parameters = null)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        return (await connection.ExecuteScalarAsync<T>(sql, parameters))!;
+    }
+
+    public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? parameters = null)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        return [.. await connection.QueryAsync<T>(sql, parameters)];
+    }
+
+    public Task<long> SessionIdAsync(string key) => ScalarAsync<long>("select id from sessions where key = @key", new { key });
+
+    public async ValueTask DisposeAsync()
+    {
+        await Host.StopAsync();
+        Host.Dispose();
+        await Telegram.DisposeAsync();
+    }
+}
