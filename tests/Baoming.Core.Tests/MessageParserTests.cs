@@ -112,18 +112,30 @@ public sealed class MessageParserTests
     }
 
     [Theory]
-    [InlineData("/unknown")]
-    [InlineData("/startx")]
     [InlineData("/start@")]
     [InlineData("/start@bad-bot abc")]
     [InlineData("/")]
-    public void Unknown_or_malformed_commands_are_unknown(string text)
+    [InlineData("/导出")]
+    [InlineData("/this_command_name_is_far_too_long_for_telegram")]
+    public void Malformed_commands_are_unknown(string text)
     {
         // Act
         var intent = MessageParser.Parse(text);
 
         // Assert
         Assert.IsType<Intent.Unknown>(intent);
+    }
+
+    [Theory]
+    [InlineData("/export", "export", null)]
+    [InlineData("/startx", "startx", null)]
+    [InlineData("/EXPORT@BaomingBot metaverse", "export", "metaverse")]
+    [InlineData("/grant organizer @SomeOne", "grant", "organizer @SomeOne")]
+    public void Other_well_formed_commands_carry_their_name_and_arguments(string text, string name, string? arguments)
+    {
+        var intent = MessageParser.Parse(text);
+
+        Assert.Equal(new Intent.Command(name, arguments), intent);
     }
 
     [Theory]

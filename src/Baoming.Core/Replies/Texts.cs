@@ -168,6 +168,10 @@ public sealed class Texts(Language language, TimeZoneInfo zone)
         "· send \"sign up metaverse\" or \"sign up 2/17\" to sign up directly\n" +
         "· send \"cancel\" to cancel, \"my\" to see your sign-ups"));
 
+    public Reply NotAllowed() => Reply.Plain(Pick(
+        "这个操作只有组织者或管理员可以使用。",
+        "Only organizers or admins can do that."));
+
     public Reply NotUnderstood() => Reply.Plain(Pick(
         "没看懂这条消息 🤔 发送「报名」查看可以报名的选题会，发送「帮助」查看全部用法。",
         "Sorry, I didn't get that 🤔 Send \"sign up\" to see the sessions, or \"help\" for everything I can do."));

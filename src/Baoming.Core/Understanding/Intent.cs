@@ -22,6 +22,12 @@ public abstract record Intent
     /// <summary>"/help", "帮助".</summary>
     public sealed record Help : Intent;
 
+    /// <summary>
+    /// Any other well-formed slash command ("/export", "/grant organizer 42"): <see cref="Name"/> is
+    /// lower-case without the bot suffix; <see cref="Arguments"/> keeps its case.
+    /// </summary>
+    public sealed record Command(string Name, string? Arguments) : Intent;
+
     /// <summary>Anything else.</summary>
     public sealed record Unknown : Intent;
 }

@@ -65,9 +65,14 @@ public static class MessageParser
             "cancel" => new Intent.Cancel(ExtractQuery(TextNormalizer.LowerAscii(argument))),
             "my" => new Intent.MySignups(),
             "help" => new Intent.Help(),
+            _ when IsCommandName(name) => new Intent.Command(name, argument.Length == 0 ? null : argument),
             _ => new Intent.Unknown(),
         };
     }
+
+    /// <summary>Telegram's rule for bot command names: 1-32 of a-z, 0-9 and _.</summary>
+    private static bool IsCommandName(string name) =>
+        name.Length is >= 1 and <= 32 && name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_');
 
     private static Intent ParsePhrase(string normalized)
     {

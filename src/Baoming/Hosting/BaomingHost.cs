@@ -1,6 +1,6 @@
+using Baoming.Chat;
 using Baoming.Community;
 using Baoming.Sessions;
-using Baoming.Signup;
 using Baoming.Storage;
 using Baoming.Storage.Embedded;
 using Baoming.Telegram;
@@ -69,6 +69,8 @@ public static class BaomingHost
         services.AddSingleton<BotIdentity>();
         services.AddStorage(connectionString);
         services.AddSingleton<SessionSync>();
+        services.AddSingleton<Roles.RoleService>();
+        services.AddSingleton<Audit.AuditLog>();
         services.AddSingleton<Conversation>();
         return services;
     }

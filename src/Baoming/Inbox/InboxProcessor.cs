@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Threading.Channels;
+using Baoming.Chat;
 using Baoming.Members;
 using Baoming.Messaging;
-using Baoming.Signup;
 using Baoming.Storage;
 using Baoming.Telegram;
 using Npgsql;

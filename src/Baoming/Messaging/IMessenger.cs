@@ -25,6 +25,9 @@ public interface IMessenger
 {
     Task<SendOutcome> SendAsync(Outgoing message, CancellationToken cancellationToken);
 
+    /// <summary>Sends a file (an export) as a document named <paramref name="fileName"/>.</summary>
+    Task<SendOutcome> SendDocumentAsync(long chatId, string fileName, Stream content, string? caption, CancellationToken cancellationToken);
+
     /// <summary>Ends a button press's spinner, with a short notice (Telegram: answerCallbackQuery).</summary>
     Task AnswerButtonAsync(string buttonPressId, string? notice, CancellationToken cancellationToken);
 }

@@ -1,10 +1,10 @@
 using System.Globalization;
+using Baoming.Chat;
 using Baoming.Cli;
 using Baoming.Core;
 using Baoming.Hosting;
 using Baoming.Members;
 using Baoming.Messaging;
-using Baoming.Signup;
 
 namespace Baoming.Shell;
 

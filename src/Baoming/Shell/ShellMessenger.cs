@@ -12,7 +12,7 @@ public sealed class ShellMessenger(TextWriter output) : IMessenger
 {
     private readonly Lock gate = new();
     private List<Button> choices = [];
-    private long nextMessageId = 1;
+    private long nextMessageId;
 
     /// <summary>The member at this terminal; messages to other members are shown as such.</summary>
     public long ChatId { get; set; }
@@ -24,7 +24,7 @@ public sealed class ShellMessenger(TextWriter output) : IMessenger
             if (message.ChatId != ChatId)
             {
                 output.WriteLine($"  (→ member {message.ChatId}: {message.Reply.Text.ReplaceLineEndings(" ")})");
-                return Task.FromResult(SendOutcome.Sent(nextMessageId++));
+                return Task.FromResult(SendOutcome.Sent(Interlocked.Increment(ref nextMessageId)));
             }
 
             output.WriteLine();
@@ -45,8 +45,24 @@ public sealed class ShellMessenger(TextWriter output) : IMessenger
             }
 
             output.Flush();
-            return Task.FromResult(SendOutcome.Sent(nextMessageId++));
+            return Task.FromResult(SendOutcome.Sent(Interlocked.Increment(ref nextMessageId)));
         }
+    }
+
+    /// <summary>The shell saves documents into <see cref="DownloadFolder"/> and says where.</summary>
+    public string DownloadFolder { get; set; } = Path.Combine(Environment.CurrentDirectory, "baoming-files");
+
+    public async Task<SendOutcome> SendDocumentAsync(long chatId, string fileName, Stream content, string? caption, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(DownloadFolder);
+        var path = Path.Combine(DownloadFolder, Path.GetFileName(fileName));
+        await using (var file = File.Create(path))
+        {
+            await content.CopyToAsync(file, cancellationToken);
+        }
+
+        Note($"📎 {fileName} → {path}{(caption is null ? "" : " — " + caption)}");
+        return SendOutcome.Sent(Interlocked.Increment(ref nextMessageId));
     }
 
     public Task AnswerButtonAsync(string buttonPressId, string? notice, CancellationToken cancellationToken) => Task.CompletedTask;

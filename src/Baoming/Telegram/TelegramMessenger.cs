@@ -58,6 +58,36 @@ public sealed partial class TelegramMessenger(ITelegramBotClient client, MemberR
         }
     }
 
+    public async Task<SendOutcome> SendDocumentAsync(long chatId, string fileName, Stream content, string? caption, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var sent = await client.SendDocument(
+                chatId: chatId,
+                document: InputFile.FromStream(content, fileName),
+                caption: caption,
+                cancellationToken: cancellationToken);
+            return SendOutcome.Sent(sent.MessageId);
+        }
+        catch (ApiRequestException e) when (e.ErrorCode == 403)
+        {
+            await members.MarkUnreachableAsync(chatId, cancellationToken);
+            LogBlocked(chatId);
+            return new SendOutcome(SendStatus.Blocked);
+        }
+        catch (ApiRequestException e)
+        {
+            LogFailed(e, chatId, e.ErrorCode);
+            return new SendOutcome(SendStatus.Failed);
+        }
+        catch (RequestException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // An upload cannot be rewound and resent safely: report it as unknown.
+            LogUnknown(e, chatId);
+            return new SendOutcome(SendStatus.Unknown);
+        }
+    }
+
     public async Task AnswerButtonAsync(string buttonPressId, string? notice, CancellationToken cancellationToken)
     {
         try

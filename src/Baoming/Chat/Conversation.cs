@@ -3,9 +3,11 @@ using Baoming.Core;
 using Baoming.Core.Replies;
 using Baoming.Core.Signup;
 using Baoming.Core.Understanding;
+using Baoming.Roles;
 using Baoming.Sessions;
+using Baoming.Signup;
 
-namespace Baoming.Signup;
+namespace Baoming.Chat;
 
 /// <summary>
 /// The conversation engine's shell: it asks the pure core what a message means and what to say,
@@ -14,10 +16,16 @@ namespace Baoming.Signup;
 public sealed class Conversation(
     SessionRepository sessions,
     RegistrationRepository registrations,
+    RoleService roles,
+    IEnumerable<IChatCommand> commands,
+    IEnumerable<IButtonHandler> buttons,
     BotIdentity bot,
     IOptions<CommunityOptions> community,
     TimeProvider time)
 {
+    private readonly Dictionary<string, IChatCommand> commands = commands.ToDictionary(c => c.Name, StringComparer.Ordinal);
+    private readonly Dictionary<string, IButtonHandler> buttons = buttons.ToDictionary(b => b.Prefix, StringComparer.Ordinal);
+
     /// <summary>Within this much of the start, the confirmation carries the join link at once.</summary>
     private static readonly TimeSpan JoinLinkWindow = TimeSpan.FromHours(1);
 
@@ -72,6 +80,12 @@ public sealed class Conversation(
             case Intent.Help:
                 return Response.To(chat, texts.Help());
 
+            case Intent.Command { Name: var name, Arguments: var arguments } when commands.TryGetValue(name, out var command):
+                var role = await roles.GetRoleAsync(incoming.From.UserId, cancellationToken);
+                return role >= command.Requires
+                    ? await command.HandleAsync(new ChatContext(incoming, texts, role), arguments, cancellationToken)
+                    : Response.To(chat, texts.NotAllowed());
+
             default:
                 return Response.To(chat, texts.NotUnderstood());
         }
@@ -79,14 +93,24 @@ public sealed class Conversation(
 
     private async Task<Response> HandleButtonAsync(Incoming incoming, string? data, Texts texts, CancellationToken cancellationToken)
     {
-        var response = CallbackData.TryParse(data, out var action)
-            ? action switch
+        Response? response = null;
+        if (CallbackData.TryParse(data, out var action))
+        {
+            response = action switch
             {
                 ButtonAction.SignUp signUp => await SignUpAsync(incoming, signUp.SessionId, texts, cancellationToken),
                 ButtonAction.Cancel cancel => await CancelOneAsync(incoming, cancel.SessionId, texts, cancellationToken),
                 _ => null,
-            }
-            : null;
+            };
+        }
+        else if (data?.IndexOf(':', StringComparison.Ordinal) is > 0 and var colon && buttons.TryGetValue(data[..colon], out var handler))
+        {
+            // The role is checked on every press: a forwarded or replayed organizer button does nothing for anyone else.
+            var role = await roles.GetRoleAsync(incoming.From.UserId, cancellationToken);
+            response = role >= handler.Requires
+                ? await handler.HandleAsync(new ChatContext(incoming, texts, role), data[(colon + 1)..], cancellationToken)
+                : new Response([], texts.NotAllowed().Text);
+        }
 
         // Forged, stale or not-yet-supported data: say so on the button, store nothing.
         return response ?? new Response([], texts.StaleButton());

@@ -1,0 +1,44 @@
+using Baoming.Core;
+using Baoming.Core.Replies;
+using Baoming.Roles;
+
+namespace Baoming.Chat;
+
+/// <summary>Who is asking, in which chat, in which language, with which role (checked for this very message).</summary>
+public sealed record ChatContext(Incoming Incoming, Texts Texts, Role Role)
+{
+    public long MemberId => Incoming.From.UserId;
+
+    public long ChatId => Incoming.ChatId;
+
+    public Response Reply(Reply reply) => Response.To(ChatId, reply);
+}
+
+/// <summary>
+/// A slash command beyond the readers' own (e.g. <c>/export</c>, <c>/grant</c>): features add
+/// themselves by registering one. The conversation checks <see cref="Requires"/> before every call.
+/// </summary>
+public interface IChatCommand
+{
+    /// <summary>Lower-case command name without the slash.</summary>
+    string Name { get; }
+
+    Role Requires { get; }
+
+    Task<Response> HandleAsync(ChatContext context, string? arguments, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Inline buttons of a feature, recognised by the <see cref="Prefix"/> of their callback data
+/// ("<c>prefix:payload</c>"). The role is checked on every press, so a forwarded or replayed
+/// button from an organizer's message does nothing for anyone else.
+/// </summary>
+public interface IButtonHandler
+{
+    string Prefix { get; }
+
+    Role Requires { get; }
+
+    /// <summary>Null when the payload is malformed or stale: the member is told the button has expired.</summary>
+    Task<Response?> HandleAsync(ChatContext context, string payload, CancellationToken cancellationToken);
+}
