@@ -31,9 +31,14 @@ public abstract record Incoming
     public sealed record Other : Incoming;
 }
 
+/// <summary>A file to send, e.g. a calendar entry or an export.</summary>
+public sealed record OutgoingDocument(long ChatId, string FileName, byte[] Content, string? Caption = null);
+
 /// <summary>What the engine answers: messages to send, and for a button press a short notice shown on the button.</summary>
 public sealed record Response(IReadOnlyList<Outgoing> Messages, string? ButtonNotice = null)
 {
+    public IReadOnlyList<OutgoingDocument> Documents { get; init; } = [];
+
     public static Response None { get; } = new([]);
 
     public static Response To(long chatId, Reply reply) => new([new Outgoing(chatId, reply)]);

@@ -1,5 +1,6 @@
 using Baoming.Community;
 using Baoming.Core;
+using Baoming.Core.Calendar;
 using Baoming.Core.Replies;
 using Baoming.Core.Signup;
 using Baoming.Core.Understanding;
@@ -25,9 +26,6 @@ public sealed class Conversation(
 {
     private readonly Dictionary<string, IChatCommand> commands = commands.ToDictionary(c => c.Name, StringComparer.Ordinal);
     private readonly Dictionary<string, IButtonHandler> buttons = buttons.ToDictionary(b => b.Prefix, StringComparer.Ordinal);
-
-    /// <summary>Within this much of the start, the confirmation carries the join link at once.</summary>
-    private static readonly TimeSpan JoinLinkWindow = TimeSpan.FromHours(1);
 
     private readonly TimeZoneInfo zone = community.Value.Zone;
 
@@ -100,6 +98,8 @@ public sealed class Conversation(
             {
                 ButtonAction.SignUp signUp => await SignUpAsync(incoming, signUp.SessionId, texts, cancellationToken),
                 ButtonAction.Cancel cancel => await CancelOneAsync(incoming, cancel.SessionId, texts, cancellationToken),
+                ButtonAction.Attend attend => await AttendAsync(incoming, attend.SessionId, texts, cancellationToken),
+                ButtonAction.Calendar calendar => await CalendarAsync(incoming, calendar.SessionId, texts, cancellationToken),
                 _ => null,
             };
         }
@@ -128,7 +128,7 @@ public sealed class Conversation(
         var session = result.Session;
         var reply = result.Decision switch
         {
-            SignupDecision.Confirm => texts.Confirmed(session, includeJoinUrl: session.StartsAt - now <= JoinLinkWindow),
+            SignupDecision.Confirm => texts.Confirmed(session, includeJoinUrl: session.StartsAt - now <= ReminderRules.JoinLinkWindow),
             SignupDecision.Waitlist waitlist => texts.Waitlisted(session, waitlist.Position),
             SignupDecision.AlreadyConfirmed => texts.AlreadyConfirmed(session),
             SignupDecision.AlreadyWaitlisted waitlisted => texts.AlreadyWaitlisted(session, waitlisted.Position),
@@ -181,6 +181,32 @@ public sealed class Conversation(
         messages.AddRange(result.Promoted.Select(p =>
             new Outgoing(p.MemberId, new Texts(Languages.FromTelegramCode(p.LanguageCode), zone).Promoted(result.Session))));
         return new Response(messages, FirstLine(reply));
+    }
+
+    /// <summary>"我会参加" under a reminder: noted for the organizers, and a friendly answer.</summary>
+    private async Task<Response?> AttendAsync(Incoming incoming, long sessionId, Texts texts, CancellationToken cancellationToken)
+    {
+        var session = await registrations.MarkAttendingAsync(incoming.From.UserId, sessionId, cancellationToken);
+        return session is null ? null : new Response([new Outgoing(incoming.ChatId, texts.Attending(session))], FirstLine(texts.Attending(session)));
+    }
+
+    /// <summary>"加入日历": an .ics file; the join link is in it only for confirmed members.</summary>
+    private async Task<Response?> CalendarAsync(Incoming incoming, long sessionId, Texts texts, CancellationToken cancellationToken)
+    {
+        var signup = (await registrations.ListForMemberAsync(incoming.From.UserId, time.GetUtcNow(), cancellationToken))
+            .FirstOrDefault(s => s.Session.Id == sessionId);
+        var session = signup?.Session ?? await sessions.FindAsync(sessionId, cancellationToken);
+        if (session is null)
+        {
+            return null;
+        }
+
+        var joinUrl = signup?.Status == RegistrationStatus.Confirmed ? session.JoinUrl : null;
+        var ics = IcsCalendar.Build(session, joinUrl, time.GetUtcNow(), alarmBefore: TimeSpan.FromMinutes(30));
+        return new Response([], texts.CalendarSent())
+        {
+            Documents = [new OutgoingDocument(incoming.ChatId, $"{session.Key}.ics", System.Text.Encoding.UTF8.GetBytes(ics), session.Title)],
+        };
     }
 
     /// <summary>"报名" in a group: a button into the private chat, and nothing personal in the group.</summary>

@@ -1,4 +1,5 @@
 using Baoming.Hosting;
+using Baoming.Jobs;
 using Baoming.Telegram;
 
 namespace Baoming.Cli;
@@ -19,7 +20,7 @@ internal static class RunCommand
 
         return HostRunner.RunAsync(
             builder,
-            b => b.Services.AddTelegram(),
+            b => b.Services.AddTelegram().AddJobServer(),
             async (host, ct) =>
             {
                 await host.RunAsync(ct);

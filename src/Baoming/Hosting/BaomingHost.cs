@@ -1,5 +1,7 @@
 using Baoming.Chat;
 using Baoming.Community;
+using Baoming.Delivery;
+using Baoming.Jobs;
 using Baoming.Sessions;
 using Baoming.Storage;
 using Baoming.Storage.Embedded;
@@ -52,6 +54,8 @@ public static class BaomingHost
         }
 
         builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
+        // Hangfire narrates every poll at Information; its warnings and errors still show.
+        builder.Logging.AddFilter("Hangfire", LogLevel.Warning);
         return builder;
     }
 
@@ -68,6 +72,8 @@ public static class BaomingHost
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<BotIdentity>();
         services.AddStorage(connectionString);
+        services.AddJobs();
+        services.AddDelivery();
         services.AddSingleton<SessionSync>();
         services.AddSingleton<Roles.RoleService>();
         services.AddSingleton<Audit.AuditLog>();

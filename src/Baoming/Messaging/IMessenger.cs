@@ -46,5 +46,11 @@ public static class MessengerExtensions
         {
             await messenger.SendAsync(message, cancellationToken);
         }
+
+        foreach (var document in response.Documents)
+        {
+            using var content = new MemoryStream(document.Content, writable: false);
+            await messenger.SendDocumentAsync(document.ChatId, document.FileName, content, document.Caption, cancellationToken);
+        }
     }
 }

@@ -3,6 +3,7 @@ using Baoming.Chat;
 using Baoming.Cli;
 using Baoming.Core;
 using Baoming.Hosting;
+using Baoming.Jobs;
 using Baoming.Members;
 using Baoming.Messaging;
 
@@ -46,7 +47,7 @@ internal static class ShellCommand
         var messenger = new ShellMessenger(Console.Out) { ChatId = settings.MemberId };
         return HostRunner.RunAsync(
             builder,
-            b => b.Services.AddSingleton<IMessenger>(messenger),
+            b => b.Services.AddSingleton<IMessenger>(messenger).AddJobServer(),
             async (host, ct) =>
             {
                 await host.StartAsync(ct);

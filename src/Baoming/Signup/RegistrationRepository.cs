@@ -142,6 +142,22 @@ public sealed class RegistrationRepository(NpgsqlDataSource dataSource)
         return [.. rows];
     }
 
+    /// <summary>Notes "我会参加" on a confirmed registration; the session, or null when there is none.</summary>
+    public async Task<Session?> MarkAttendingAsync(long memberId, long sessionId, CancellationToken cancellationToken)
+    {
+        const string Sql = $"""
+            with marked as (
+                update registrations set attending_at = coalesce(attending_at, now())
+                 where member_id = @memberId and session_id = @sessionId and status = 'confirmed'
+                returning session_id
+            )
+            select {SessionRepository.Columns} from sessions s join marked on marked.session_id = s.id
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<SessionRepository.SessionRow>(new CommandDefinition(Sql, new { memberId, sessionId }, cancellationToken: cancellationToken));
+        return row?.ToSession();
+    }
+
     /// <summary>The member's live sign-ups (confirmed or waitlisted) for sessions that have not ended, soonest first.</summary>
     public async Task<IReadOnlyList<MemberSignup>> ListForMemberAsync(long memberId, DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Baoming.Hosting;
+using Baoming.Jobs;
 using Baoming.Telegram;
 using Baoming.Tests.Fakes;
 using Dapper;
@@ -36,6 +37,7 @@ public sealed class BotHarness : IAsyncDisposable
 
     public IHost Host { get; }
 
+    /// <summary>The bot's business clock (frozen at <see cref="Now"/> unless started with real time).</summary>
     public FakeTimeProvider Time { get; }
 
     /// <summary>Everything the bot logged, at every level.</summary>
@@ -48,7 +50,8 @@ public sealed class BotHarness : IAsyncDisposable
     public static async Task<BotHarness> StartAsync(
         IReadOnlyDictionary<string, string?>? settings = null,
         FakeBotApi? telegram = null,
-        string? connectionString = null)
+        string? connectionString = null,
+        bool realTime = false)
     {
         telegram ??= await FakeBotApi.StartAsync();
         connectionString ??= await TestPostgres.CreateDatabaseAsync();
@@ -63,14 +66,18 @@ public sealed class BotHarness : IAsyncDisposable
             configuration[key] = value;
         }
 
-        var time = new FakeTimeProvider(Now.ToUniversalTime());
+        // Reminder tests need the real clock: Hangfire fires jobs in real time.
+        var time = new FakeTimeProvider(realTime ? DateTimeOffset.UtcNow : Now.ToUniversalTime());
         var logs = new CapturingLoggerProvider();
         var builder = BaomingHost.CreateBuilder(configuration);
         builder.Logging.SetMinimumLevel(LogLevel.Trace);
         builder.Logging.AddProvider(logs);
         builder.Services.AddBaoming(builder.Configuration, connectionString);
-        builder.Services.AddTelegram();
-        builder.Services.AddSingleton<TimeProvider>(time);
+        builder.Services.AddTelegram().AddJobServer();
+        if (!realTime)
+        {
+            builder.Services.AddSingleton<TimeProvider>(time);
+        }
         var host = builder.Build();
         await BaomingHost.PrepareDatabaseAsync(host.Services, CancellationToken.None);
         await host.StartAsync();

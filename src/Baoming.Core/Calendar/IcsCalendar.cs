@@ -1,0 +1,93 @@
+using System.Globalization;
+using System.Text;
+
+namespace Baoming.Core.Calendar;
+
+/// <summary>
+/// An iCalendar (RFC 5545) file for one session, with a reminder alarm. Times are written in UTC
+/// ("...Z"), which every calendar app converts to the reader's own zone correctly.
+/// </summary>
+public static class IcsCalendar
+{
+    public static string Build(Session session, string? joinUrl, DateTimeOffset stamp, TimeSpan alarmBefore)
+    {
+        var description = joinUrl is null ? session.Description ?? "" : $"{session.Description}\n{joinUrl}".Trim();
+        var lines = new List<string>
+        {
+            "BEGIN:VCALENDAR",
+            "VERSION:2.0",
+            "PRODID:-//Baoming//Sign-ups//ZH",
+            "CALSCALE:GREGORIAN",
+            "METHOD:PUBLISH",
+            "BEGIN:VEVENT",
+            $"UID:{session.Key}-{session.Id}@baoming",
+            $"DTSTAMP:{Utc(stamp)}",
+            $"DTSTART:{Utc(session.StartsAt)}",
+            $"DTEND:{Utc(session.StartsAt.AddMinutes(session.DurationMinutes))}",
+            $"SUMMARY:{Escape(session.Title)}",
+        };
+        if (description.Length > 0)
+        {
+            lines.Add($"DESCRIPTION:{Escape(description)}");
+        }
+
+        if (joinUrl is not null)
+        {
+            lines.Add($"URL:{joinUrl}");
+        }
+
+        lines.AddRange(
+        [
+            "BEGIN:VALARM",
+            "ACTION:DISPLAY",
+            $"DESCRIPTION:{Escape(session.Title)}",
+            $"TRIGGER:-PT{(int)alarmBefore.TotalMinutes}M",
+            "END:VALARM",
+            "END:VEVENT",
+            "END:VCALENDAR",
+        ]);
+
+        var text = new StringBuilder();
+        foreach (var line in lines)
+        {
+            AppendFolded(text, line);
+        }
+
+        return text.ToString();
+    }
+
+    private static string Utc(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>RFC 5545 §3.3.11: backslash, semicolon and comma are escaped, newlines become \n.</summary>
+    private static string Escape(string value) => value
+        .Replace("\\", "\\\\", StringComparison.Ordinal)
+        .Replace(";", "\\;", StringComparison.Ordinal)
+        .Replace(",", "\\,", StringComparison.Ordinal)
+        .Replace("\r\n", "\\n", StringComparison.Ordinal)
+        .Replace("\n", "\\n", StringComparison.Ordinal);
+
+    /// <summary>
+    /// RFC 5545 §3.1: lines end in CRLF and are folded at 75 octets (UTF-8) with CRLF + space,
+    /// never inside a multi-byte character.
+    /// </summary>
+    private static void AppendFolded(StringBuilder text, string line)
+    {
+        var octets = 0;
+        var limit = 75;
+        foreach (var rune in line.EnumerateRunes())
+        {
+            var size = rune.Utf8SequenceLength;
+            if (octets + size > limit)
+            {
+                text.Append("\r\n ");
+                octets = 0;
+                limit = 74; // the leading space counts
+            }
+
+            text.Append(rune.ToString());
+            octets += size;
+        }
+
+        text.Append("\r\n");
+    }
+}

@@ -1,0 +1,171 @@
+using Baoming.Core;
+using Baoming.Core.Replies;
+using Baoming.Messaging;
+using Baoming.Storage;
+
+namespace Baoming.Delivery;
+
+/// <summary>
+/// What a fan-out sends: a topic (reminder slot, broadcast, session notice) knows its recipients,
+/// its wording and what to do when it is finished. One topic is one Hangfire job, whatever the
+/// number of recipients.
+/// </summary>
+public interface ITopic
+{
+    /// <summary>The topic key's prefix, e.g. "reminder" for "reminder:42".</summary>
+    string Kind { get; }
+
+    /// <summary>Adds the recipients to the ledger (safe to repeat); false when the topic no longer applies.</summary>
+    Task<bool> PrepareAsync(string topic, CancellationToken cancellationToken);
+
+    /// <summary>The message for one wording and language; called once per (variant, language) and cached.</summary>
+    Task<Reply> RenderAsync(string topic, short variant, Language language, CancellationToken cancellationToken);
+
+    /// <summary>Called once the ledger holds no pending rows for the topic.</summary>
+    Task CompletedAsync(string topic, DeliveryStats stats, CancellationToken cancellationToken);
+}
+
+/// <summary>Progress of a fan-out, for status messages.</summary>
+public sealed record FanOutProgress(int Done, int Total, double PerSecond);
+
+/// <summary>
+/// The shared sending path for reminders, broadcasts and notices: claims ledger rows in batches,
+/// paces sends through the global <see cref="RateLimiter"/>, and writes each outcome back.
+/// Safe to run twice, after a crash, or on two instances at once.
+/// </summary>
+public sealed partial class FanOut(
+    IEnumerable<ITopic> topics,
+    DeliveryLedger ledger,
+    RateLimiter limiter,
+    IMessenger messenger,
+    ILogger<FanOut> logger)
+{
+    private const int ClaimBatch = 500;
+
+    private readonly Dictionary<string, ITopic> topics = topics.ToDictionary(t => t.Kind, StringComparer.Ordinal);
+
+    public ITopic TopicFor(string topic) =>
+        topics.TryGetValue(topic.Split(':', 2)[0], out var handler)
+            ? handler
+            : throw new InvalidOperationException($"No handler for topic '{topic}'.");
+
+    public async Task<DeliveryStats> RunAsync(string topic, Func<FanOutProgress, Task>? progress, CancellationToken cancellationToken)
+    {
+        // One run per topic at a time, across instances: a session-level advisory lock on a held
+        // connection. If the holder dies its connection closes and the lock is free again, so the
+        // next run knows that anything left in 'sending' belonged to a dead run.
+        await using var lease = await ledger.TryLeaseAsync(topic, cancellationToken);
+        if (lease is null)
+        {
+            LogBusy(topic);
+            return await ledger.StatsAsync(topic, cancellationToken);
+        }
+
+        var handler = TopicFor(topic);
+        var abandoned = await Retry.UntilDoneAsync(ct => ledger.MarkAbandonedAsync(topic, ct), logger, cancellationToken);
+        if (abandoned > 0)
+        {
+            LogAbandoned(topic, abandoned);
+        }
+
+        if (!await Retry.UntilDoneAsync(ct => handler.PrepareAsync(topic, ct), logger, cancellationToken))
+        {
+            LogNotApplicable(topic);
+            return await ledger.StatsAsync(topic, cancellationToken);
+        }
+
+        var total = (await ledger.StatsAsync(topic, cancellationToken)).Total;
+        var replies = new Dictionary<(short, Language), Reply>();
+        var started = TimeProvider.System.GetTimestamp();
+        var done = total - (await ledger.StatsAsync(topic, cancellationToken)).Pending;
+        LogStarting(topic, total);
+
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var claimed = await Retry.UntilDoneAsync(ct => ledger.ClaimAsync(topic, ClaimBatch, ct), logger, cancellationToken);
+            if (claimed.Count == 0)
+            {
+                break;
+            }
+
+            foreach (var key in claimed.Select(c => (c.Variant, Languages.FromTelegramCode(c.LanguageCode))).Distinct().Where(k => !replies.ContainsKey(k)))
+            {
+                replies[key] = await handler.RenderAsync(topic, key.Variant, key.Item2, cancellationToken);
+            }
+
+            var completions = await SendBatchAsync(claimed, replies, cancellationToken);
+            await Retry.UntilDoneAsync(ct => ledger.CompleteAsync(completions, ct), logger, CancellationToken.None);
+            done += completions.Count;
+            if (progress is not null)
+            {
+                var seconds = TimeProvider.System.GetElapsedTime(started).TotalSeconds;
+                await progress(new FanOutProgress(done, total, seconds > 0 ? done / seconds : 0));
+            }
+        }
+
+        var stats = await ledger.StatsAsync(topic, CancellationToken.None);
+        if (stats.Pending == 0)
+        {
+            await handler.CompletedAsync(topic, stats, cancellationToken);
+            LogFinished(topic, stats.Sent, stats.Blocked, stats.Failed, stats.Unknown);
+        }
+
+        return stats;
+    }
+
+    /// <summary>
+    /// Sends one claimed batch: each rate-limiter reservation covers a few sends that go out
+    /// together. Claimed rows not attempted because of shutdown go back to pending.
+    /// </summary>
+    private async Task<List<Completion>> SendBatchAsync(IReadOnlyList<Claimed> claimed, Dictionary<(short, Language), Reply> replies, CancellationToken cancellationToken)
+    {
+        var inFlight = new List<Task<Completion>>(claimed.Count);
+        var attempted = 0;
+        try
+        {
+            foreach (var chunk in claimed.Chunk(limiter.BatchSize))
+            {
+                await limiter.AcquireAsync(chunk.Length, cancellationToken);
+                foreach (var row in chunk)
+                {
+                    inFlight.Add(SendOneAsync(row, replies[(row.Variant, Languages.FromTelegramCode(row.LanguageCode))], cancellationToken));
+                    attempted++;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            var unattempted = claimed.Skip(attempted).Select(c => c.Id).ToList();
+            if (unattempted.Count > 0)
+            {
+                await Retry.UntilDoneAsync(ct => ledger.ReleaseAsync(unattempted, ct), logger, CancellationToken.None);
+            }
+        }
+
+        return [.. await Task.WhenAll(inFlight)];
+    }
+
+    private async Task<Completion> SendOneAsync(Claimed row, Reply reply, CancellationToken cancellationToken)
+    {
+        // Once a send has started it is finished even during shutdown: abandoning it midway would
+        // leave its outcome unknown.
+        await limiter.PaceChatAsync(row.MemberId, CancellationToken.None);
+        var outcome = await messenger.SendAsync(new Outgoing(row.MemberId, reply), CancellationToken.None);
+        return new Completion(row.Id, outcome.Status.ToString().ToLowerInvariant(), outcome.MessageId);
+    }
+
+    [LoggerMessage(EventId = 600, Level = LogLevel.Information, Message = "Fan-out {Topic}: {Total} recipients")]
+    private partial void LogStarting(string topic, int total);
+
+    [LoggerMessage(EventId = 601, Level = LogLevel.Information, Message = "Fan-out {Topic} finished: sent {Sent}, blocked {Blocked}, failed {Failed}, unknown {Unknown}")]
+    private partial void LogFinished(string topic, int sent, int blocked, int failed, int unknown);
+
+    [LoggerMessage(EventId = 602, Level = LogLevel.Warning, Message = "Fan-out {Topic}: {Count} sends of an earlier run ended with an unknown outcome; not resent")]
+    private partial void LogAbandoned(string topic, int count);
+
+    [LoggerMessage(EventId = 604, Level = LogLevel.Information, Message = "Fan-out {Topic} is running elsewhere; leaving it to that run")]
+    private partial void LogBusy(string topic);
+
+    [LoggerMessage(EventId = 603, Level = LogLevel.Information, Message = "Fan-out {Topic} no longer applies; nothing sent")]
+    private partial void LogNotApplicable(string topic);
+}

@@ -1,0 +1,83 @@
+using System.ComponentModel.DataAnnotations;
+using Hangfire;
+using Hangfire.PostgreSql;
+using Npgsql;
+
+namespace Baoming.Jobs;
+
+public sealed class JobsOptions
+{
+    public const string Section = "Jobs";
+
+    /// <summary>How often the scheduler looks for due jobs: reminders go out within about this much of their time.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00", ErrorMessage = "Jobs:SchedulePollingInterval must be between 0.1 s and 1 min.")]
+    public TimeSpan SchedulePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long a job of a vanished server stays invisible before another server takes it over
+    /// (sliding: a live server keeps extending it). Short, so a crashed fan-out resumes soon.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:05", "01:00:00", ErrorMessage = "Jobs:InvisibilityTimeout must be between 5 s and 1 h.")]
+    public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    [Range(1, 100, ErrorMessage = "Jobs:WorkerCount must be between 1 and 100.")]
+    public int WorkerCount { get; set; } = 8;
+}
+
+[OptionsValidator]
+public sealed partial class JobsOptionsValidator : IValidateOptions<JobsOptions>;
+
+public static class JobsExtensions
+{
+    /// <summary>Hangfire on PostgreSQL (schema <c>hangfire</c>) with the settings this storage needs.</summary>
+    public static IServiceCollection AddJobs(this IServiceCollection services)
+    {
+        services.AddOptionsWithValidateOnStart<JobsOptions, JobsOptionsValidator>().BindConfiguration(JobsOptions.Section);
+        services.AddHangfire((provider, configuration) =>
+        {
+            var options = provider.GetRequiredService<IOptions<JobsOptions>>().Value;
+            var connections = new DataSourceConnectionFactory(provider.GetRequiredService<NpgsqlDataSource>());
+            configuration
+                .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings()
+                .UsePostgreSqlStorage(o => o.UseConnectionFactory(connections), new PostgreSqlStorageOptions
+                {
+                    SchemaName = "hangfire",
+                    PrepareSchemaIfNecessary = true,
+                    // Mandatory here: without it a long fan-out is picked up again by another worker
+                    // after InvisibilityTimeout while the first run goes on, and sends twice.
+                    UseSlidingInvisibilityTimeout = true,
+                    InvisibilityTimeout = options.InvisibilityTimeout,
+                    // Jobs enqueued by another instance start at once (LISTEN/NOTIFY), not at the next poll.
+                    EnableLongPolling = true,
+                    QueuePollInterval = TimeSpan.FromSeconds(1),
+                    DistributedLockTimeout = TimeSpan.FromMinutes(1),
+                });
+        });
+        return services;
+    }
+
+    /// <summary>The Hangfire server, for the verbs that run jobs (<c>run</c>, <c>shell</c>).</summary>
+    public static IServiceCollection AddJobServer(this IServiceCollection services)
+    {
+        services.AddHangfireServer((provider, server) =>
+        {
+            var options = provider.GetRequiredService<IOptions<JobsOptions>>().Value;
+            // The default 15 s poll makes reminders ~9 s late on median; 1 s keeps them on time.
+            server.SchedulePollingInterval = options.SchedulePollingInterval;
+            server.WorkerCount = options.WorkerCount;
+            server.ShutdownTimeout = TimeSpan.FromSeconds(20);
+        });
+        return services;
+    }
+}
+
+/// <summary>
+/// Hangfire's connections come from the application's one <see cref="NpgsqlDataSource"/>: one pool,
+/// one set of settings, and closed with the host.
+/// </summary>
+internal sealed class DataSourceConnectionFactory(NpgsqlDataSource dataSource) : IConnectionFactory
+{
+    public NpgsqlConnection GetOrCreateConnection() => dataSource.CreateConnection();
+}
