@@ -36,6 +36,7 @@ internal sealed class LeanBotApi : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly Queue<(long Id, byte[] Json)> _updates = new();
     private readonly List<long> _getUpdatesAt = [];
+    private readonly Dictionary<long, long> _deliveredAt = [];
     private TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _nextUpdateId = 1;
     private int _nextMessageId;
@@ -66,6 +67,12 @@ internal sealed class LeanBotApi : IAsyncDisposable
     }
 
     public int CallbackAnswers => Volatile.Read(ref _answers);
+
+    /// <summary>When getUpdates first handed out the update (a Stopwatch timestamp), or null.</summary>
+    public long? DeliveredAt(long updateId)
+    {
+        lock (_gate) return _deliveredAt.TryGetValue(updateId, out var at) ? at : null;
+    }
 
     public int PendingUpdates
     {
@@ -161,7 +168,8 @@ internal sealed class LeanBotApi : IAsyncDisposable
                     _updates.Dequeue();
                 }
 
-                foreach (var (_, json) in _updates)
+                var now = Stopwatch.GetTimestamp();
+                foreach (var (id, json) in _updates)
                 {
                     if (batch.Count == limit)
                     {
@@ -169,6 +177,7 @@ internal sealed class LeanBotApi : IAsyncDisposable
                     }
 
                     batch.Add(json);
+                    _deliveredAt.TryAdd(id, now);
                 }
 
                 arrived = _arrived.Task;

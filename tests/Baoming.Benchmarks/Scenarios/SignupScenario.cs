@@ -139,6 +139,10 @@ internal sealed partial class SignupScenario : IScenario
 
         await paced.WaitAsync(bot, TimeSpan.FromSeconds(60), () => strays.Count, ct);
         var latencies = paced.Latencies();
+        var (pickup, handling) = paced.Split();
+        BenchContext.Progress($"typed sign-ups: pickup p50 {Statistics.Percentile(pickup, 50):0.0} p99 {Statistics.Percentile(pickup, 99):0.0} ms; handling p50 {Statistics.Percentile(handling, 50):0.0} p99 {Statistics.Percentile(handling, 99):0.0} ms");
+        BenchContext.Progress($"latency ms: p90 {Statistics.Percentile(latencies, 90):0.0}, p95 {Statistics.Percentile(latencies, 95):0.0}, max {latencies[^1]:0.0}; "
+            + $"typed only p99 {Statistics.Percentile(paced.Latencies(button: false), 99):0.0}, button only p99 {Statistics.Percentile(paced.Latencies(button: true), 99):0.0}");
 
         // Anything late (a duplicate confirmation, a second reply) would arrive now.
         await Task.Delay(500, ct);
@@ -168,9 +172,10 @@ internal sealed partial class SignupScenario : IScenario
     }
 
     /// <summary>
-    /// The statements the bot issues per sign-up, taken from its own constants: the inbox store with the member
-    /// upsert (one round trip), the session lock (BEGIN goes with it, as Npgsql sends it), the registration and
-    /// counter update (one round trip), COMMIT, and the processed mark. Arrays of one stand in for the batches.
+    /// The statements the bot issues for a sign-up, taken from its own constants: the inbox store with the member
+    /// upsert (one round trip), the session lock with the member's registration (BEGIN goes with it, as Npgsql
+    /// sends it), the registration and counter update (one round trip), COMMIT, and the processed mark. Arrays
+    /// of one stand in for the batches: this is one sign-up per transaction, what the bot does when alone.
     /// </summary>
     private static string PgbenchScript(long sessionId)
     {
@@ -187,7 +192,10 @@ internal sealed partial class SignupScenario : IScenario
             ["LanguageCodes"] = "array['zh-hans']::text[]",
             ["memberId"] = ":uid",
             ["sessionId"] = ":sid",
-            ["status"] = "'confirmed'::text",
+            ["memberIds"] = "array[:uid]::bigint[]",
+            ["statuses"] = "array['confirmed']::text[]",
+            ["confirmed"] = "1",
+            ["waitlisted"] = "0",
             ["updateIds"] = "array[:uid]::bigint[]",
         };
 
@@ -199,8 +207,8 @@ internal sealed partial class SignupScenario : IScenario
             .Append("\\set uid random(1000000000000, 1999999999999)\n")
             .Append(CultureInfo.InvariantCulture, $"\\set sid {sessionId}\n")
             .Append(Command(InboxRepository.StoreSql))
-            .Append(Command("begin;\n" + RegistrationRepository.LockSql))
-            .Append(Command(RegistrationRepository.SignUpSql))
+            .Append(Command("begin;\n" + RegistrationRepository.LockBatchSql))
+            .Append(Command(RegistrationRepository.SignUpBatchSql))
             .Append("commit;\n")
             .Append(Command(InboxRepository.MarkProcessedSql))
             .ToString();
@@ -250,6 +258,7 @@ internal sealed partial class SignupScenario : IScenario
     private sealed class Phase(LeanBotApi api, long firstId, int count, double buttonShare)
     {
         private readonly long[] _offeredAt = new long[count];
+        private readonly long[] _updateIds = new long[count];
         private readonly long[] _confirmedAt = new long[count];
         private readonly int[] _confirmations = new int[count];
         private readonly int[] _lists = new int[count];
@@ -273,7 +282,7 @@ internal sealed partial class SignupScenario : IScenario
         {
             var id = firstId + i;
             _offeredAt[i] = Stopwatch.GetTimestamp();
-            api.Offer(TextUpdate(id, UsesButton(i) ? "报名" : "报名 元宇宙"));
+            _updateIds[i] = api.Offer(TextUpdate(id, UsesButton(i) ? "报名" : "报名 元宇宙"));
         }
 
         /// <summary>Accounts for a message the bot sent to one of these members; false when it was not expected.</summary>
@@ -323,7 +332,17 @@ internal sealed partial class SignupScenario : IScenario
         }
 
         /// <summary>Offer → confirmation, in ms, ascending.</summary>
-        public double[] Latencies() => [.. Enumerable.Range(0, count).Select(i => BenchContext.Milliseconds(_offeredAt[i], _confirmedAt[i])).Order()];
+        public double[] Latencies(bool? button = null) =>
+            [.. Enumerable.Range(0, count).Where(i => button is null || UsesButton(i) == button).Select(i => BenchContext.Milliseconds(_offeredAt[i], _confirmedAt[i])).Order()];
+
+        /// <summary>Typed sign-ups only: offer → picked up by getUpdates, and picked up → confirmation, in ms, ascending.</summary>
+        public (double[] Pickup, double[] Handling) Split()
+        {
+            var typed = Enumerable.Range(0, count).Where(i => !UsesButton(i)).ToList();
+            return (
+                [.. typed.Select(i => BenchContext.Milliseconds(_offeredAt[i], api.DeliveredAt(_updateIds[i]) ?? _offeredAt[i])).Order()],
+                [.. typed.Select(i => BenchContext.Milliseconds(api.DeliveredAt(_updateIds[i]) ?? _offeredAt[i], _confirmedAt[i])).Order()]);
+        }
 
         public int ButtonCount => Enumerable.Range(0, count).Count(UsesButton);
 
