@@ -84,6 +84,7 @@ internal static class BenchmarkApp
               --quick        a short run (fewer members, shorter phases): for checking, not for the README
               --reps N       repetitions per figure
               --no-fsync     run the benchmark's PostgreSQL with fsync and synchronous_commit off (default: durable)
+              --bot-dll P    another build of the bot (e.g. a published one) instead of src/Baoming/bin/<config>/net10.0
               --help         this text
 
 

@@ -14,7 +14,7 @@ internal sealed class BenchContext(BenchArgs args, string repositoryRoot, string
     public BenchArgs Args { get; } = args;
 
     /// <summary>The real bot, as <c>dotnet build</c> left it for this configuration.</summary>
-    public string BotDll { get; } = Path.Combine(repositoryRoot, "src", "Baoming", "bin", configuration, "net10.0", "Baoming.dll");
+    public string BotDll { get; } = args.Value("bot-dll") ?? Path.Combine(repositoryRoot, "src", "Baoming", "bin", configuration, "net10.0", "Baoming.dll");
 
     public string FloorDll { get; } = Path.Combine(repositoryRoot, "tests", "Baoming.Benchmarks.Floor", "bin", configuration, "net10.0", "Baoming.Benchmarks.Floor.dll");
 
@@ -118,6 +118,8 @@ internal sealed class BenchArgs
     }
 
     public bool Has(string name) => _options.ContainsKey(name);
+
+    public string? Value(string name) => _options.GetValueOrDefault(name);
 
     /// <summary>The option's value, else <paramref name="full"/> (or <paramref name="quick"/> with --quick).</summary>
     public int Int(string name, int full, int quick) =>

@@ -143,7 +143,7 @@ internal sealed class ChildProcess : IAsyncDisposable
 
         lock (_gate)
         {
-            _tail.Enqueue(line);
+            _tail.Enqueue($"{Stopwatch.GetElapsedTime(StartedAt).TotalMilliseconds,7:0} ms  {line}");
             if (_tail.Count > TailLines)
             {
                 _tail.Dequeue();

@@ -18,6 +18,7 @@ internal sealed class StartupScenario : IScenario
     public IReadOnlyList<(string Option, string Meaning)> Options =>
     [
         ("--reps N", "start-ups of each kind (default 5; --quick 3)"),
+        ("--trace", "print each bot start's output, timed from process start"),
     ];
 
     public async Task<ResultTable> RunAsync(BenchContext context, CancellationToken cancellationToken)
@@ -96,6 +97,11 @@ internal sealed class StartupScenario : IScenario
         await using var bot = Bot.Start(context, environment);
         var polled = await Bot.WaitForFirstPollAsync(api, bot, TimeSpan.FromSeconds(90), ct);
         var elapsed = BenchContext.Milliseconds(bot.StartedAt, polled);
+        if (context.Args.Has("trace"))
+        {
+            BenchContext.Progress($"first getUpdates at {elapsed:0} ms; the bot's output:\n{bot.Tail()}");
+        }
+
         // A graceful stop: the embedded cluster must be stopped before the next start, or that start would attach to it.
         await bot.StopAsync(TimeSpan.FromSeconds(60));
         return elapsed;
