@@ -27,14 +27,18 @@ public sealed partial class InboxProcessor : BackgroundService
 
     private readonly Channel<InboxItem>[] lanes;
     private readonly Channel<long> processed = Channel.CreateUnbounded<long>();
+    private readonly TaskCompletionSource resumed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Conversation conversation;
     private readonly IMessenger messenger;
     private readonly InboxRepository inbox;
     private readonly MemberRepository members;
+    private readonly BotStartup startup;
     private readonly ILogger<InboxProcessor> logger;
 
-    public InboxProcessor(Conversation conversation, IMessenger messenger, InboxRepository inbox, MemberRepository members, ILogger<InboxProcessor> logger)
+    public InboxProcessor(
+        Conversation conversation, IMessenger messenger, InboxRepository inbox, MemberRepository members, BotStartup startup, ILogger<InboxProcessor> logger)
     {
+        this.startup = startup;
         this.conversation = conversation;
         this.messenger = messenger;
         this.inbox = inbox;
@@ -48,13 +52,22 @@ public sealed partial class InboxProcessor : BackgroundService
     public async ValueTask EnqueueAsync(InboxItem item, CancellationToken cancellationToken) =>
         await lanes[(int)((ulong)item.ChatId % LaneCount)].Writer.WriteAsync(item, cancellationToken);
 
+    /// <summary>
+    /// Completes once the updates a previous run left unfinished are queued. The Poller stores nothing new
+    /// before that: an update stored earlier would be read as left over and queued a second time.
+    /// </summary>
+    public Task Resumed => resumed.Task;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Whatever a previous run stored but did not finish comes first.
+        var pending = await Retry.UntilDoneAsync(inbox.GetUnprocessedAsync, logger, stoppingToken);
+
+        // Replies need the bot's username (deep links): getMe first. The Poller's first poll goes out meanwhile.
+        await startup.ReadyAsync(stoppingToken);
         var workers = lanes.Select(lane => RunLaneAsync(lane.Reader, stoppingToken)).ToList();
         workers.Add(RecordProcessedAsync(stoppingToken));
 
-        // Whatever a previous run stored but did not finish comes first.
-        var pending = await Retry.UntilDoneAsync(inbox.GetUnprocessedAsync, logger, stoppingToken);
         if (pending.Count > 0)
         {
             LogResuming(pending.Count);
@@ -65,6 +78,7 @@ public sealed partial class InboxProcessor : BackgroundService
             await EnqueueAsync(item, stoppingToken);
         }
 
+        resumed.TrySetResult();
         await Task.WhenAll(workers);
     }
 

@@ -48,10 +48,12 @@ public sealed class InboxRepository(NpgsqlDataSource dataSource)
         return [.. await connection.QueryAsync<InboxItem>(new CommandDefinition(Sql, cancellationToken: cancellationToken))];
     }
 
+    /// <summary>Public so the benchmark's pgbench script issues exactly what the bot does.</summary>
+    public const string MarkProcessedSql = "update inbox set processed_at = now() where update_id = any(@updateIds) and processed_at is null";
+
     public async Task MarkProcessedAsync(IReadOnlyCollection<long> updateIds, CancellationToken cancellationToken)
     {
-        const string Sql = "update inbox set processed_at = now() where update_id = any(@updateIds) and processed_at is null";
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(Sql, new { updateIds = updateIds.ToArray() }, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(MarkProcessedSql, new { updateIds = updateIds.ToArray() }, cancellationToken: cancellationToken));
     }
 }

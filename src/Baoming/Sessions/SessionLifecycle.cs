@@ -14,7 +14,7 @@ public sealed record SessionMove(long SessionId, DateTimeOffset PreviousStart, D
 /// or an organizer's command): reminders follow the new time, registrants hear of a move or a
 /// cancellation exactly once.
 /// </summary>
-public sealed class SessionLifecycle(NpgsqlDataSource dataSource, ReminderScheduler reminders, IBackgroundJobClient jobs)
+public sealed class SessionLifecycle(NpgsqlDataSource dataSource, SessionRepository sessions, ReminderScheduler reminders, IBackgroundJobClient jobs)
 {
     public async Task MovedAsync(SessionMove move, CancellationToken cancellationToken)
     {
@@ -33,6 +33,7 @@ public sealed class SessionLifecycle(NpgsqlDataSource dataSource, ReminderSchedu
             changed = await connection.ExecuteAsync(new CommandDefinition(Sql, new { sessionId }, cancellationToken: cancellationToken));
         }
 
+        sessions.ForgetCached();
         await reminders.SyncAsync(sessionId, cancellationToken);
         if (changed == 0)
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Baoming.Core;
 using Dapper;
 using Npgsql;
@@ -12,6 +13,16 @@ public sealed class SessionRepository(NpgsqlDataSource dataSource, TimeProvider 
         s.capacity, s.join_url as JoinUrl, s.description, (s.cancelled_at is not null) as IsCancelled
         """;
 
+    /// <summary>
+    /// How long the open-sessions list is reused. Every "报名 …" message needs it, and in a burst that
+    /// was one query per message for a list that changes a few times a week. Changes made through this
+    /// repository (configuration at start-up) clear it at once; changes made elsewhere show within this
+    /// long. Real time, not <see cref="TimeProvider"/>: a test's frozen clock must not freeze the cache.
+    /// </summary>
+    private static readonly TimeSpan OpenCacheLifetime = TimeSpan.FromSeconds(1);
+
+    private volatile OpenSessions? openCache;
+
     /// <summary>Sessions open for sign-up: not cancelled and not yet started, soonest first.</summary>
     public async Task<IReadOnlyList<Session>> GetOpenAsync(CancellationToken cancellationToken)
     {
@@ -20,10 +31,21 @@ public sealed class SessionRepository(NpgsqlDataSource dataSource, TimeProvider 
             where s.cancelled_at is null and s.starts_at > @now
             order by s.starts_at, s.id
             """;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<SessionRow>(new CommandDefinition(Sql, new { now = time.GetUtcNow() }, cancellationToken: cancellationToken));
-        return [.. rows.Select(r => r.ToSession())];
+        var now = time.GetUtcNow();
+        var cached = openCache;
+        if (cached is null || Stopwatch.GetElapsedTime(cached.ReadAt) > OpenCacheLifetime || now < cached.Now)
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            var rows = await connection.QueryAsync<SessionRow>(new CommandDefinition(Sql, new { now }, cancellationToken: cancellationToken));
+            cached = new OpenSessions([.. rows.Select(r => r.ToSession())], now, Stopwatch.GetTimestamp());
+            openCache = cached;
+        }
+
+        // A session that started since the list was read is no longer open.
+        return cached.Sessions.All(s => s.StartsAt > now) ? cached.Sessions : [.. cached.Sessions.Where(s => s.StartsAt > now)];
     }
+
+    private sealed record OpenSessions(IReadOnlyList<Session> Sessions, DateTimeOffset Now, long ReadAt);
 
     public async Task<Session?> FindAsync(long id, CancellationToken cancellationToken)
     {
@@ -40,6 +62,9 @@ public sealed class SessionRepository(NpgsqlDataSource dataSource, TimeProvider 
         var row = await connection.QuerySingleOrDefaultAsync<SessionRow>(new CommandDefinition(Sql, new { key }, cancellationToken: cancellationToken));
         return row is null ? null : (row.ToSession(), row.Confirmed);
     }
+
+    /// <summary>Drops the cached open-sessions list after a change made elsewhere (a cancellation, an edit).</summary>
+    public void ForgetCached() => openCache = null;
 
     /// <summary>Every session with its seat counts, newest first, for <c>sessions list</c>.</summary>
     public async Task<IReadOnlyList<(Session Session, int Confirmed, int Waitlisted)>> ListAsync(CancellationToken cancellationToken)
@@ -77,6 +102,7 @@ public sealed class SessionRepository(NpgsqlDataSource dataSource, TimeProvider 
             returning id as SessionId, (select starts_at from old) as PreviousStart, starts_at as NewStart
             """;
         var moves = new List<SessionMove>();
+        openCache = null;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         foreach (var s in sessions)
@@ -100,6 +126,7 @@ public sealed class SessionRepository(NpgsqlDataSource dataSource, TimeProvider 
         }
 
         await transaction.CommitAsync(cancellationToken);
+        openCache = null;
         return moves;
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Baoming.Core;
 using Baoming.Core.Replies;
 using Baoming.Core.Signup;
@@ -15,13 +16,14 @@ public sealed record SignupResult(Session Session, SignupDecision Decision);
 public sealed record CancelResult(Session Session, CancelDecision Decision, IReadOnlyList<Promotion> Promoted);
 
 /// <summary>
-/// Sign-ups and cancellations. Each runs in one transaction that first locks the session's row, so
-/// the seat counters and the decision made by <see cref="SignupRules"/> cannot race: two members
+/// Sign-ups and cancellations. Each runs in a transaction that first locks the session's row, so
+/// the seat counters and the decisions made by <see cref="SignupRules"/> cannot race: two members
 /// contesting the last seat are serialised, and the unique (session, member) constraint backs it up.
+/// Sign-ups for the same session share a transaction when they arrive together (see <see cref="MaxBatch"/>).
 /// </summary>
 public sealed class RegistrationRepository(NpgsqlDataSource dataSource)
 {
-    /// <summary>The session (locked) and this member's registration in it.</summary>
+    /// <summary>The session (locked) and this member's registration in it; for cancellations.</summary>
     public const string LockSql = $"""
         select {SessionRepository.Columns},
                s.confirmed_count as Confirmed, s.waitlisted_count as Waitlisted,
@@ -36,44 +38,209 @@ public sealed class RegistrationRepository(NpgsqlDataSource dataSource)
         for update of s
         """;
 
-    public const string SignUpSql = """
+    /// <summary>
+    /// A batch of sign-ups, first statement: the session, locked. Second (it runs once the lock is held):
+    /// the batch's members' registrations in it, with their waitlist positions.
+    /// </summary>
+    public const string LockBatchSql = $"""
+        select {SessionRepository.Columns}, s.confirmed_count as Confirmed, s.waitlisted_count as Waitlisted
+          from sessions s
+         where s.id = @sessionId
+           for update of s;
+        select r.member_id as MemberId, r.status as Existing,
+               case when r.status = 'waitlisted' then
+                   (select count(*) from registrations w
+                     where w.session_id = r.session_id and w.status = 'waitlisted' and w.waitlist_seq <= r.waitlist_seq)
+               end as ExistingWaitlistPosition
+          from registrations r
+         where r.session_id = @sessionId and r.member_id = any(@memberIds)
+        """;
+
+    /// <summary>
+    /// A batch's new registrations in decision order (so waitlist_seq follows it; a cancelled row is reused),
+    /// and the seat counters moved once for all of them.
+    /// </summary>
+    public const string SignUpBatchSql = """
         insert into registrations (session_id, member_id, status, waitlist_seq)
-        values (@sessionId, @memberId, @status, case when @status = 'waitlisted' then nextval('waitlist_seq') end)
+        select @sessionId, u.member_id, u.status, case when u.status = 'waitlisted' then nextval('waitlist_seq') end
+          from unnest(@memberIds, @statuses) with ordinality as u(member_id, status, ord)
+         order by u.ord
         on conflict (session_id, member_id) do update
            set status = excluded.status, waitlist_seq = excluded.waitlist_seq,
                registered_at = now(), cancelled_at = null
          where registrations.status = 'cancelled';
         update sessions
-           set confirmed_count = confirmed_count + (@status = 'confirmed')::int,
-               waitlisted_count = waitlisted_count + (@status = 'waitlisted')::int
+           set confirmed_count = confirmed_count + @confirmed,
+               waitlisted_count = waitlisted_count + @waitlisted
          where id = @sessionId;
         """;
 
+    /// <summary>
+    /// A burst sends every sign-up to the same session row lock. One transaction per sign-up would
+    /// queue them all on that lock, one commit at a time; so sign-ups for a session are combined: while
+    /// one batch's transaction runs, the next gathers, and each batch takes the lock and commits once.
+    /// </summary>
+    private const int MaxBatch = 200;
+
+    private readonly ConcurrentDictionary<long, SignupQueue> queues = new();
+
+    /// <summary>
+    /// Signs the member up (or waitlists them) under the session's row lock, in a batch with whatever other
+    /// sign-ups for the session are waiting. Decisions are taken one by one in arrival order by
+    /// <see cref="SignupRules"/>, exactly as separate transactions would; null when the session does not exist.
+    /// </summary>
     public async Task<SignupResult?> SignUpAsync(long memberId, long sessionId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var state = await LockAsync(connection, transaction, memberId, sessionId, cancellationToken);
-        if (state is null)
+        var request = new PendingSignup(memberId, now);
+        var queue = queues.GetOrAdd(sessionId, id => new SignupQueue(id));
+        if (queue.Add(request))
         {
-            return null;
+            // The first sign-up into an idle queue starts its drain, off the lanes' path.
+            _ = Task.Run(() => DrainAsync(queue), CancellationToken.None);
         }
 
-        var decision = SignupRules.Decide(state, now);
-        var status = decision switch
+        return await request.Result.Task.WaitAsync(cancellationToken);
+    }
+
+    private async Task DrainAsync(SignupQueue queue)
+    {
+        while (queue.Take(MaxBatch) is { Count: > 0 } batch)
         {
-            SignupDecision.Confirm => "confirmed",
-            SignupDecision.Waitlist => "waitlisted",
-            _ => null,
-        };
-        if (status is not null)
+            try
+            {
+                // Not cancelled with any one caller: the batch is theirs together; Npgsql's timeouts bound it.
+                var results = await SignUpBatchAsync(queue.SessionId, batch, CancellationToken.None);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    batch[i].Result.TrySetResult(results[i]);
+                }
+            }
+            catch (Exception e)
+            {
+                // Each caller sees the failure (an outage is retried by its lane) and may try again.
+                foreach (var request in batch)
+                {
+                    request.Result.TrySetException(e);
+                }
+            }
+        }
+    }
+
+    private async Task<SignupResult?[]> SignUpBatchAsync(long sessionId, IReadOnlyList<PendingSignup> batch, CancellationToken cancellationToken)
+    {
+        var results = new SignupResult?[batch.Count];
+        var memberIds = batch.Select(b => b.MemberId).Distinct().ToArray();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(LockBatchSql, new { sessionId, memberIds }, transaction, cancellationToken: cancellationToken));
+        var row = await grid.ReadSingleOrDefaultAsync<SessionRepository.SessionRow>();
+        var existing = (await grid.ReadAsync<ExistingRow>()).ToDictionary(
+            e => e.MemberId, e => (Status: (RegistrationStatus?)ParseStatus(e.Existing), Position: (int?)e.ExistingWaitlistPosition));
+        if (row is null)
         {
-            await connection.ExecuteAsync(new CommandDefinition(SignUpSql, new { sessionId, memberId, status }, transaction, cancellationToken: cancellationToken));
+            return results;
+        }
+
+        var session = row.ToSession();
+        var (confirmed, waitlisted) = (row.Confirmed, row.Waitlisted);
+        var inserts = new List<(long MemberId, string Status)>();
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var request = batch[i];
+            var mine = existing.GetValueOrDefault(request.MemberId);
+            var decision = SignupRules.Decide(
+                new SeatState { Session = session, Confirmed = confirmed, Waitlisted = waitlisted, Existing = mine.Status, ExistingWaitlistPosition = mine.Position },
+                request.Now);
+            switch (decision)
+            {
+                case SignupDecision.Confirm:
+                    confirmed++;
+                    inserts.Add((request.MemberId, "confirmed"));
+                    existing[request.MemberId] = (RegistrationStatus.Confirmed, null);
+                    break;
+                case SignupDecision.Waitlist waitlist:
+                    waitlisted++;
+                    inserts.Add((request.MemberId, "waitlisted"));
+                    existing[request.MemberId] = (RegistrationStatus.Waitlisted, waitlist.Position);
+                    break;
+            }
+
+            results[i] = new SignupResult(session, decision);
+        }
+
+        if (inserts.Count > 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(SignUpBatchSql, new
+            {
+                sessionId,
+                memberIds = inserts.Select(r => r.MemberId).ToArray(),
+                statuses = inserts.Select(r => r.Status).ToArray(),
+                confirmed = confirmed - row.Confirmed,
+                waitlisted = waitlisted - row.Waitlisted,
+            }, transaction, cancellationToken: cancellationToken));
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return new SignupResult(state.Session, decision);
+        return results;
     }
+
+    /// <summary>A sign-up waiting for its batch.</summary>
+    private sealed class PendingSignup(long memberId, DateTimeOffset now)
+    {
+        public long MemberId { get; } = memberId;
+
+        public DateTimeOffset Now { get; } = now;
+
+        public TaskCompletionSource<SignupResult?> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>One session's waiting sign-ups, and whether a drain is running for them.</summary>
+    private sealed class SignupQueue(long sessionId)
+    {
+        private readonly Lock gate = new();
+        private List<PendingSignup> pending = [];
+        private bool isDraining;
+
+        public long SessionId { get; } = sessionId;
+
+        /// <summary>Queues the request; true when no drain is running, so the caller must start one.</summary>
+        public bool Add(PendingSignup request)
+        {
+            lock (gate)
+            {
+                pending.Add(request);
+                var mustStart = !isDraining;
+                isDraining = true;
+                return mustStart;
+            }
+        }
+
+        /// <summary>The next batch in arrival order; empty (and the drain over) when nothing waits.</summary>
+        public List<PendingSignup> Take(int max)
+        {
+            lock (gate)
+            {
+                if (pending.Count == 0)
+                {
+                    isDraining = false;
+                    return [];
+                }
+
+                if (pending.Count <= max)
+                {
+                    var all = pending;
+                    pending = [];
+                    return all;
+                }
+
+                var batch = pending[..max];
+                pending.RemoveRange(0, max);
+                return batch;
+            }
+        }
+    }
+
+    private sealed record ExistingRow(long MemberId, string Existing, long? ExistingWaitlistPosition);
 
     public async Task<CancelResult?> CancelAsync(long memberId, long sessionId, DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -18,7 +18,6 @@ public sealed partial class Poller(
     ITelegramBotClient client,
     InboxRepository inbox,
     InboxProcessor processor,
-    BotStartup startup,
     IOptions<TelegramOptions> options,
     ILogger<Poller> logger) : BackgroundService
 {
@@ -26,8 +25,8 @@ public sealed partial class Poller(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await startup.ReadyAsync(stoppingToken);
-
+        // No waiting for getMe and the command menu (BotStartup): the first poll goes out beside them. What it
+        // fetches is stored once the InboxProcessor has queued the previous run's leftovers (see Resumed).
         var offset = 0;
         var pause = TimeSpan.FromSeconds(1);
         while (!stoppingToken.IsCancellationRequested)
@@ -61,6 +60,7 @@ public sealed partial class Poller(
                 continue;
             }
 
+            await processor.Resumed.WaitAsync(stoppingToken);
             var items = updates.Select(u => new InboxItem(u.Id, UpdateMapper.ChatIdOf(u), JsonSerializer.Serialize(u, JsonBotAPI.Options))).ToList();
             var senders = updates.Select(UpdateMapper.SenderOf).OfType<MemberProfile>().ToList();
             var stored = await Retry.UntilDoneAsync(ct => inbox.StoreAsync(items, senders, ct), logger, stoppingToken);

@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using System.Globalization;
+using Baoming.Benchmarks.Scenarios;
+
+namespace Baoming.Benchmarks.Infrastructure;
+
+/// <summary>Starts the real bot (<c>dotnet Baoming.dll run</c>) against a fake Bot API.</summary>
+internal static class Bot
+{
+    /// <summary>
+    /// The environment for <c>run</c>: the fake's URL and token, and both configured sessions upcoming whatever
+    /// today is, with the metaverse session unlimited (capacity 0) so every sign-up is confirmed.
+    /// </summary>
+    public static Dictionary<string, string?> Environment(LeanBotApi api, string? connectionString)
+    {
+        var soon = DateTimeOffset.UtcNow.AddDays(20);
+        var environment = new Dictionary<string, string?>
+        {
+            ["Telegram__BotToken"] = LeanBotApi.Token,
+            ["Telegram__ApiBaseUrl"] = api.BaseUrl,
+            ["Sessions__0__StartsAt"] = soon.ToString("O", CultureInfo.InvariantCulture),
+            ["Sessions__1__StartsAt"] = soon.AddDays(7).ToString("O", CultureInfo.InvariantCulture),
+            ["Sessions__1__Capacity"] = "0",
+            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+        };
+        if (connectionString is not null)
+        {
+            environment["ConnectionStrings__Postgres"] = connectionString;
+        }
+
+        return environment;
+    }
+
+    public static ChildProcess Start(BenchContext context, IReadOnlyDictionary<string, string?> environment) =>
+        ChildProcess.Start(context.BotDll, ["run"], environment);
+
+    /// <summary>Waits for the process's first getUpdates; returns its arrival time (a Stopwatch timestamp).</summary>
+    public static async Task<long> WaitForFirstPollAsync(LeanBotApi api, ChildProcess process, TimeSpan timeout, CancellationToken ct)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            if (api.GetUpdatesCalls is [var first, ..])
+            {
+                return first;
+            }
+
+            if (process.HasExited)
+            {
+                throw new BenchmarkFailedException($"The process exited before polling:\n{process.Tail()}");
+            }
+
+            if (deadline.Elapsed > timeout)
+            {
+                throw new BenchmarkFailedException($"No getUpdates within {timeout.TotalSeconds} s:\n{process.Tail()}");
+            }
+
+            await Task.Delay(2, ct);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace Baoming.Benchmarks.Infrastructure;
+
+/// <summary>
+/// A .NET program run as its own process (the bot, or the start-up floor), so its memory and start-up
+/// are its own. Output is drained into a short tail that failures print.
+/// </summary>
+internal sealed class ChildProcess : IAsyncDisposable
+{
+    private const int TailLines = 40;
+
+    private readonly Process _process;
+    private readonly Queue<string> _tail = new();
+    private readonly Lock _gate = new();
+
+    private ChildProcess(Process process, long startedAt)
+    {
+        _process = process;
+        StartedAt = startedAt;
+    }
+
+    /// <summary>Stopwatch timestamp taken just before the process was started.</summary>
+    public long StartedAt { get; }
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public static ChildProcess Start(string dll, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
+        start.ArgumentList.Add(dll);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // Only what the benchmark says: none of this machine's own Baoming settings.
+        foreach (var key in start.Environment.Keys.Where(IsBaomingSetting).ToList())
+        {
+            start.Environment.Remove(key);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        var startedAt = Stopwatch.GetTimestamp();
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start dotnet {dll}.");
+        var child = new ChildProcess(process, startedAt);
+        process.OutputDataReceived += (_, e) => child.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => child.Keep(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return child;
+    }
+
+    /// <summary>Peak resident memory so far (VmHWM in /proc/PID/status), in MB.</summary>
+    public double PeakMemoryMegabytes() => StatusKilobytes("VmHWM") / 1024.0;
+
+    /// <summary>User + system CPU time used so far (/proc/PID/stat), in milliseconds.</summary>
+    public double CpuMilliseconds()
+    {
+        var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        // After "(comm)": state is field 3, so utime (14) and stime (15) are at 11 and 12 here.
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return ticks * 1000.0 / 100; // USER_HZ is 100 on Linux
+    }
+
+    public string Tail()
+    {
+        lock (_gate) return string.Join('\n', _tail);
+    }
+
+    /// <summary>SIGTERM (a graceful stop, as systemd does), then SIGKILL if it has not exited in time.</summary>
+    public async Task StopAsync(TimeSpan grace)
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(grace);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(TimeSpan.FromSeconds(15));
+        _process.Dispose();
+    }
+
+    private static bool IsBaomingSetting(string key) =>
+        key.StartsWith("ConnectionStrings__", StringComparison.Ordinal) || key.StartsWith("Telegram__", StringComparison.Ordinal)
+        || key.StartsWith("Sessions__", StringComparison.Ordinal) || key.StartsWith("EmbeddedPostgres__", StringComparison.Ordinal)
+        || key == "BAOMING_CONFIG";
+
+    private long StatusKilobytes(string field)
+    {
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+        {
+            if (line.StartsWith(field + ":", StringComparison.Ordinal))
+            {
+                return long.Parse(line[(field.Length + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+            }
+        }
+
+        throw new InvalidOperationException($"{field} not found in /proc/{_process.Id}/status.");
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            _tail.Enqueue($"{Stopwatch.GetElapsedTime(StartedAt).TotalMilliseconds,7:0} ms  {line}");
+            if (_tail.Count > TailLines)
+            {
+                _tail.Dequeue();
+            }
+        }
+    }
+}

@@ -1,0 +1,279 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Baoming.Benchmarks.Infrastructure;
+
+/// <summary>A message the bot sent, as the benchmark sees it.</summary>
+/// <param name="At">Stopwatch timestamp of its arrival.</param>
+/// <param name="CallbackData">The callback_data of its inline buttons, in order (empty without a keyboard).</param>
+internal sealed record BotMessage(long ChatId, string Text, IReadOnlyList<string> CallbackData, long At);
+
+/// <summary>
+/// A lean fake Bot API over real HTTP (Kestrel on 127.0.0.1, a free port), built to cost the
+/// benchmark as little CPU as possible: the machine's two cores belong to the bot and PostgreSQL.
+/// The tests' <c>FakeBotApi</c> checks far more (entities, message state, limits) and is the place
+/// for correctness; this one serves getMe, setMyCommands, getUpdates (long poll, confirm by offset),
+/// sendMessage and answerCallbackQuery in Telegram's JSON shapes, and records arrival times.
+/// </summary>
+internal sealed class LeanBotApi : IAsyncDisposable
+{
+    public const string Token = "123456:BENCH-token";
+    public const long BotId = 777000;
+    public const string BotUsername = "BaomingBenchBot";
+
+    private static readonly byte[] True = """{"ok":true,"result":true}"""u8.ToArray();
+
+    private readonly WebApplication _app;
+    private readonly Lock _gate = new();
+    private readonly Queue<(long Id, byte[] Json)> _updates = new();
+    private readonly List<long> _getUpdatesAt = [];
+    private readonly Dictionary<long, long> _deliveredAt = [];
+    private TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _nextUpdateId = 1;
+    private int _nextMessageId;
+    private int _answers;
+
+    private LeanBotApi()
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(o =>
+        {
+            o.Listen(IPAddress.Loopback, 0);
+            o.AddServerHeader = false;
+        });
+        _app = builder.Build();
+        _app.Run(HandleAsync);
+    }
+
+    /// <summary>"http://127.0.0.1:PORT", for Telegram:ApiBaseUrl.</summary>
+    public string BaseUrl { get; private set; } = "";
+
+    /// <summary>Called for every sendMessage, on a Kestrel thread; keep it quick and thread-safe.</summary>
+    public Action<BotMessage>? OnMessage { get; set; }
+
+    /// <summary>Stopwatch timestamps of every getUpdates request's arrival.</summary>
+    public IReadOnlyList<long> GetUpdatesCalls
+    {
+        get { lock (_gate) return [.. _getUpdatesAt]; }
+    }
+
+    public int CallbackAnswers => Volatile.Read(ref _answers);
+
+    /// <summary>When getUpdates first handed out the update (a Stopwatch timestamp), or null.</summary>
+    public long? DeliveredAt(long updateId)
+    {
+        lock (_gate) return _deliveredAt.TryGetValue(updateId, out var at) ? at : null;
+    }
+
+    public int PendingUpdates
+    {
+        get { lock (_gate) return _updates.Count; }
+    }
+
+    public static async Task<LeanBotApi> StartAsync()
+    {
+        var api = new LeanBotApi();
+        await api._app.StartAsync();
+        api.BaseUrl = api._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        return api;
+    }
+
+    /// <summary>Offers an update (JSON without update_id: it is added here) to the next getUpdates.</summary>
+    public long Offer(string updateBody)
+    {
+        TaskCompletionSource arrived;
+        long id;
+        lock (_gate)
+        {
+            id = _nextUpdateId++;
+            _updates.Enqueue((id, Encoding.UTF8.GetBytes($$"""{"update_id":{{id}},{{updateBody}}""")));
+            arrived = _arrived;
+            _arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        arrived.TrySetResult();
+        return id;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await _app.StopAsync(timeout.Token);
+        await _app.DisposeAsync();
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var path = context.Request.Path.Value ?? "";
+        var method = path[(path.LastIndexOf('/') + 1)..];
+        using var body = context.Request.ContentLength is 0 ? null : await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+        var args = body?.RootElement ?? default;
+        context.Response.ContentType = "application/json";
+        switch (method.ToUpperInvariant())
+        {
+            case "GETUPDATES":
+                await GetUpdatesAsync(context, args);
+                break;
+            case "SENDMESSAGE":
+                await SendMessageAsync(context, args);
+                break;
+            case "ANSWERCALLBACKQUERY":
+                Interlocked.Increment(ref _answers);
+                await context.Response.Body.WriteAsync(True, context.RequestAborted);
+                break;
+            case "SETMYCOMMANDS":
+                await context.Response.Body.WriteAsync(True, context.RequestAborted);
+                break;
+            case "GETME":
+                await context.Response.WriteAsync(
+                    $$$"""{"ok":true,"result":{"id":{{{BotId}}},"is_bot":true,"first_name":"报名助手","username":"{{{BotUsername}}}","can_join_groups":true,"can_read_all_group_messages":false,"supports_inline_queries":false}}""",
+                    context.RequestAborted);
+                break;
+            default:
+                context.Response.StatusCode = 404;
+                await context.Response.WriteAsync("""{"ok":false,"error_code":404,"description":"Not Found: method not found"}""", context.RequestAborted);
+                break;
+        }
+    }
+
+    private async Task GetUpdatesAsync(HttpContext context, JsonElement args)
+    {
+        var offset = Long(args, "offset") ?? 0;
+        var limit = (int)Math.Clamp(Long(args, "limit") ?? 100, 1, 100);
+        var timeout = TimeSpan.FromSeconds(Math.Clamp(Long(args, "timeout") ?? 0, 0, 50));
+        lock (_gate)
+        {
+            _getUpdatesAt.Add(Stopwatch.GetTimestamp());
+        }
+
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (true)
+        {
+            List<byte[]> batch = [];
+            Task arrived;
+            lock (_gate)
+            {
+                // An offset confirms every update below it, as on Telegram.
+                while (_updates.TryPeek(out var head) && head.Id < offset)
+                {
+                    _updates.Dequeue();
+                }
+
+                var now = Stopwatch.GetTimestamp();
+                foreach (var (id, json) in _updates)
+                {
+                    if (batch.Count == limit)
+                    {
+                        break;
+                    }
+
+                    batch.Add(json);
+                    _deliveredAt.TryAdd(id, now);
+                }
+
+                arrived = _arrived.Task;
+            }
+
+            var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
+            if (batch.Count > 0 || left <= TimeSpan.Zero)
+            {
+                await WriteUpdatesAsync(context, batch);
+                return;
+            }
+
+            try
+            {
+                await arrived.WaitAsync(left, context.RequestAborted);
+            }
+            catch (TimeoutException)
+            {
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private static async Task WriteUpdatesAsync(HttpContext context, List<byte[]> batch)
+    {
+        var output = context.Response.BodyWriter;
+        output.Write("""{"ok":true,"result":["""u8);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (i > 0)
+            {
+                output.Write(","u8);
+            }
+
+            output.Write(batch[i]);
+        }
+
+        output.Write("]}"u8);
+        await output.FlushAsync(context.RequestAborted);
+    }
+
+    private async Task SendMessageAsync(HttpContext context, JsonElement args)
+    {
+        var at = Stopwatch.GetTimestamp();
+        var chatId = Long(args, "chat_id") ?? 0;
+        var text = args.TryGetProperty("text", out var t) ? t.GetString() ?? "" : "";
+        List<string> data = [];
+        if (args.TryGetProperty("reply_markup", out var markup) && markup.TryGetProperty("inline_keyboard", out var rows))
+        {
+            foreach (var row in rows.EnumerateArray())
+            {
+                foreach (var button in row.EnumerateArray())
+                {
+                    if (button.TryGetProperty("callback_data", out var d) && d.GetString() is { } value)
+                    {
+                        data.Add(value);
+                    }
+                }
+            }
+        }
+
+        var messageId = Interlocked.Increment(ref _nextMessageId);
+        OnMessage?.Invoke(new BotMessage(chatId, text, data, at));
+
+        using var json = new Utf8JsonWriter(context.Response.BodyWriter);
+        json.WriteStartObject();
+        json.WriteBoolean("ok", true);
+        json.WriteStartObject("result");
+        json.WriteNumber("message_id", messageId);
+        json.WriteStartObject("from");
+        json.WriteNumber("id", BotId);
+        json.WriteBoolean("is_bot", true);
+        json.WriteString("first_name", "报名助手");
+        json.WriteString("username", BotUsername);
+        json.WriteEndObject();
+        json.WriteStartObject("chat");
+        json.WriteNumber("id", chatId);
+        json.WriteString("type", "private");
+        json.WriteEndObject();
+        json.WriteNumber("date", DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        json.WriteString("text", text);
+        json.WriteEndObject();
+        json.WriteEndObject();
+        await json.FlushAsync(context.RequestAborted);
+    }
+
+    private static long? Long(JsonElement args, string name) =>
+        args.ValueKind == JsonValueKind.Object && args.TryGetProperty(name, out var value)
+            ? value.ValueKind switch
+            {
+                JsonValueKind.Number => value.GetInt64(),
+                JsonValueKind.String when long.TryParse(value.GetString(), out var parsed) => parsed,
+                _ => null,
+            }
+            : null;
+}

@@ -1,0 +1,369 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Baoming.Benchmarks.Infrastructure;
+using Baoming.Inbox;
+using Baoming.Signup;
+using Dapper;
+using Npgsql;
+
+namespace Baoming.Benchmarks.Scenarios;
+
+/// <summary>
+/// A sign-up burst: N distinct members each sign up for the metaverse session, most with "报名 元宇宙", a share
+/// with "报名" and then the session's button. Measured per repetition, each on a fresh bot process and a
+/// truncated database: throughput when the bot takes updates as fast as it asks (100 per getUpdates), latency
+/// at a fixed offered rate, the bot's peak memory, and the database's own ceiling for the same statements
+/// (pgbench, same concurrency, same cluster).
+/// </summary>
+internal sealed partial class SignupScenario : IScenario
+{
+    private const string Confirmation = "✅";
+
+    public string Name => "signup";
+
+    public string Summary => "a burst of sign-ups: throughput, latency at a fixed rate, bot memory, and the pgbench ceiling";
+
+    public IReadOnlyList<(string Option, string Meaning)> Options =>
+    [
+        ("--members N", "members in the burst (default 20000; --quick 2000)"),
+        ("--button-share F", "share who send 报名 and press the button (default 0.2)"),
+        ("--rate R", "offered sign-ups per second for the latency phase (default 300)"),
+        ("--latency-seconds S", "length of the latency phase (default 20; --quick 5)"),
+        ("--pgbench-seconds S", "length of each pgbench run (default 15; --quick 5)"),
+    ];
+
+    public async Task<ResultTable> RunAsync(BenchContext context, CancellationToken cancellationToken)
+    {
+        var args = context.Args;
+        var members = args.Int("members", 20_000, 2_000);
+        var buttonShare = args.Double("button-share", 0.2);
+        var rate = args.Int("rate", 300, 300);
+        var latencySeconds = args.Int("latency-seconds", 20, 5);
+        var pgbenchSeconds = args.Int("pgbench-seconds", 15, 5);
+        var cluster = await context.ClusterAsync(cancellationToken);
+
+        List<double> ceiling = [], throughput = [], cpu = [], p50 = [], p99 = [], memory = [];
+        for (var rep = 1; rep <= args.Repetitions; rep++)
+        {
+            await ResetAsync(cluster.ConnectionString, cancellationToken);
+            BenchContext.Progress($"rep {rep}: bot, burst of {members} sign-ups, then {rate}/s for {latencySeconds} s");
+            var run = await RunBotAsync(context, cluster.ConnectionString, rep, members, buttonShare, rate, latencySeconds, cancellationToken);
+            throughput.Add(run.Throughput);
+            cpu.Add(run.CpuPerSignup);
+            p50.Add(run.P50);
+            p99.Add(run.P99);
+            memory.Add(run.PeakMemory);
+            BenchContext.Progress($"rep {rep}: {run.Throughput:0} sign-ups/s, {run.CpuPerSignup:0.00} ms CPU each, p50 {run.P50:0.0} ms, p99 {run.P99:0.0} ms, {run.PeakMemory:0} MB");
+
+            await ResetAsync(cluster.ConnectionString, cancellationToken);
+            var tps = await Pgbench.RunAsync(cluster.ConnectionString, PgbenchScript(run.SessionId), InboxProcessor.LaneCount, pgbenchSeconds, cancellationToken);
+            ceiling.Add(tps);
+            BenchContext.Progress($"rep {rep}: pgbench {tps:0} sign-ups/s");
+        }
+
+        const string Ceiling = "pgbench ceiling";
+        return new ResultTable(
+            "signup",
+            [
+                $"machine: {BenchContext.Machine()}",
+                $"cluster: embedded PostgreSQL ({(context.IsDurable ? "durable: fsync and synchronous_commit on" : "fsync off")}), shared by bot and pgbench",
+                $"burst: {members} distinct members, {buttonShare:P0} via 报名 + button, getUpdates batches of 100; latency at {rate}/s for {latencySeconds} s ({rate * latencySeconds} members)",
+                $"pgbench: the bot's statements per sign-up (inbox store + member upsert, session lock, registration + counter, commit, processed mark), {InboxProcessor.LaneCount} clients, {pgbenchSeconds} s",
+                $"repetitions: {args.Repetitions}, each on a fresh bot process and truncated tables",
+            ],
+            [
+                new Figure(Ceiling, "sign-ups/s", ceiling),
+                new Figure("bot throughput, end to end", "sign-ups/s", throughput)
+                {
+                    Baseline = Ceiling,
+                    Target = new Target("≥ 0.5 × ceiling", (_, ratio) => ratio >= 0.5),
+                },
+                new Figure("bot CPU per sign-up", "ms", cpu),
+                new Figure($"latency p50 at {rate}/s", "ms", p50),
+                new Figure($"latency p99 at {rate}/s", "ms", p99) { Target = new Target("≤ 100 ms", (median, _) => median <= 100) },
+                new Figure("bot peak memory (VmHWM)", "MB", memory) { Target = new Target("≤ 300 MB", (median, _) => median <= 300) },
+            ]);
+    }
+
+    private static async Task<BotRun> RunBotAsync(
+        BenchContext context, string connectionString, int rep, int members, double buttonShare, int rate, int latencySeconds, CancellationToken ct)
+    {
+        await using var api = await LeanBotApi.StartAsync();
+        // Member ids differ per repetition and phase, so every sign-up is a new member.
+        var burst = new Phase(api, 1_000_000_000L * rep, members, buttonShare);
+        var paced = new Phase(api, (1_000_000_000L * rep) + 500_000_000, rate * latencySeconds, buttonShare);
+        Phase[] phases = [burst, paced];
+        var strays = new List<BotMessage>();
+        api.OnMessage = message =>
+        {
+            if (Array.Find(phases, p => p.Owns(message.ChatId)) is not { } phase || !phase.Take(message))
+            {
+                lock (strays)
+                {
+                    strays.Add(message);
+                }
+            }
+        };
+
+        await using var bot = Bot.Start(context, Bot.Environment(api, connectionString));
+        await Bot.WaitForFirstPollAsync(api, bot, TimeSpan.FromSeconds(60), ct);
+        var sessionId = await ScalarAsync<long>(connectionString, "select id from sessions where key = 'metaverse'", ct);
+        burst.SessionId = paced.SessionId = sessionId;
+
+        // As fast as the bot asks: everything is offered at once; getUpdates hands out 100 at a time.
+        var cpuBefore = bot.CpuMilliseconds();
+        var started = Stopwatch.GetTimestamp();
+        for (var i = 0; i < burst.Count; i++)
+        {
+            burst.Offer(i);
+        }
+
+        await burst.WaitAsync(bot, TimeSpan.FromSeconds(60 + (members / 50)), () => strays.Count, ct);
+        var throughput = members / Stopwatch.GetElapsedTime(started, burst.LastConfirmation).TotalSeconds;
+        var cpuPerSignup = (bot.CpuMilliseconds() - cpuBefore) / members;
+
+        // A fixed offered rate: each member's first update is offered on schedule.
+        var pacedStart = Stopwatch.GetTimestamp();
+        for (var offered = 0; offered < paced.Count;)
+        {
+            var due = Math.Min(paced.Count, (int)(Stopwatch.GetElapsedTime(pacedStart).TotalSeconds * rate) + 1);
+            while (offered < due)
+            {
+                paced.Offer(offered++);
+            }
+
+            await Task.Delay(1, ct);
+        }
+
+        await paced.WaitAsync(bot, TimeSpan.FromSeconds(60), () => strays.Count, ct);
+        var latencies = paced.Latencies();
+        var (pickup, handling) = paced.Split();
+        BenchContext.Progress($"typed sign-ups: pickup p50 {Statistics.Percentile(pickup, 50):0.0} p99 {Statistics.Percentile(pickup, 99):0.0} ms; handling p50 {Statistics.Percentile(handling, 50):0.0} p99 {Statistics.Percentile(handling, 99):0.0} ms");
+        BenchContext.Progress($"latency ms: p90 {Statistics.Percentile(latencies, 90):0.0}, p95 {Statistics.Percentile(latencies, 95):0.0}, max {latencies[^1]:0.0}; "
+            + $"typed only p99 {Statistics.Percentile(paced.Latencies(button: false), 99):0.0}, button only p99 {Statistics.Percentile(paced.Latencies(button: true), 99):0.0}");
+
+        // Anything late (a duplicate confirmation, a second reply) would arrive now.
+        await Task.Delay(500, ct);
+        var peakMemory = bot.PeakMemoryMegabytes();
+        await bot.StopAsync(TimeSpan.FromSeconds(15));
+        foreach (var phase in phases)
+        {
+            phase.Verify();
+            var (confirmed, all) = await CountRegistrationsAsync(connectionString, sessionId, phase, ct);
+            if (confirmed != phase.Count || all != phase.Count)
+            {
+                throw new BenchmarkFailedException($"Expected exactly {phase.Count} confirmed registrations for members {phase.FirstId}…; found {confirmed} confirmed of {all}.");
+            }
+        }
+
+        if (api.CallbackAnswers != phases.Sum(p => p.ButtonCount))
+        {
+            throw new BenchmarkFailedException($"Expected {phases.Sum(p => p.ButtonCount)} answered button presses; the bot answered {api.CallbackAnswers}.");
+        }
+
+        if (strays.Count > 0)
+        {
+            throw new BenchmarkFailedException($"{strays.Count} unexpected messages, e.g. to {strays[0].ChatId}: {strays[0].Text}");
+        }
+
+        return new BotRun(sessionId, throughput, cpuPerSignup, Statistics.Percentile(latencies, 50), Statistics.Percentile(latencies, 99), peakMemory);
+    }
+
+    /// <summary>
+    /// The statements the bot issues for a sign-up, taken from its own constants: the inbox store with the member
+    /// upsert (one round trip), the session lock with the member's registration (BEGIN goes with it, as Npgsql
+    /// sends it), the registration and counter update (one round trip), COMMIT, and the processed mark. Arrays
+    /// of one stand in for the batches: this is one sign-up per transaction, what the bot does when alone.
+    /// </summary>
+    private static string PgbenchScript(long sessionId)
+    {
+        // Spaces after colons: pgbench would read ":1" inside the JSON as a variable.
+        const string Payload = """{"update_id": 1, "message": {"message_id": 1, "from": {"id": 1, "is_bot": false, "first_name": "读者", "language_code": "zh-hans"}, "chat": {"id": 1, "first_name": "读者", "type": "private"}, "date": 1790000000, "text": "报名 元宇宙"}}""";
+        var values = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["UpdateIds"] = "array[:uid]::bigint[]",
+            ["ChatIds"] = "array[:uid]::bigint[]",
+            ["Payloads"] = $"array['{Payload}']::text[]",
+            ["Ids"] = "array[:uid]::bigint[]",
+            ["DisplayNames"] = "array['读者']::text[]",
+            ["Usernames"] = "array[null]::text[]",
+            ["LanguageCodes"] = "array['zh-hans']::text[]",
+            ["memberId"] = ":uid",
+            ["sessionId"] = ":sid",
+            ["memberIds"] = "array[:uid]::bigint[]",
+            ["statuses"] = "array['confirmed']::text[]",
+            ["confirmed"] = "1",
+            ["waitlisted"] = "0",
+            ["updateIds"] = "array[:uid]::bigint[]",
+        };
+
+        // One round trip in the bot is one compound command ("\;") here.
+        string Command(string sql) =>
+            Parameter().Replace(sql.Trim().TrimEnd(';'), m => values[m.Groups[1].Value]).Replace(";\n", " \\;\n", StringComparison.Ordinal) + ";\n";
+
+        return new StringBuilder()
+            .Append("\\set uid random(1000000000000, 1999999999999)\n")
+            .Append(CultureInfo.InvariantCulture, $"\\set sid {sessionId}\n")
+            .Append(Command(InboxRepository.StoreSql))
+            .Append(Command("begin;\n" + RegistrationRepository.LockBatchSql))
+            .Append(Command(RegistrationRepository.SignUpBatchSql))
+            .Append("commit;\n")
+            .Append(Command(InboxRepository.MarkProcessedSql))
+            .ToString();
+    }
+
+    [GeneratedRegex(@"@([A-Za-z]+)")]
+    private static partial Regex Parameter();
+
+    /// <summary>Every repetition starts from the same empty tables; configured sessions stay.</summary>
+    private static async Task ResetAsync(string connectionString, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(ct);
+        if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition("select to_regclass('inbox') is not null", cancellationToken: ct)))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "truncate inbox, registrations, members cascade; update sessions set confirmed_count = 0, waitlisted_count = 0",
+                cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition("vacuum analyze", commandTimeout: 300, commandType: System.Data.CommandType.Text, cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition("checkpoint", commandTimeout: 300, commandType: System.Data.CommandType.Text, cancellationToken: ct));
+        }
+    }
+
+    private static async Task<(long Confirmed, long All)> CountRegistrationsAsync(string connectionString, long sessionId, Phase phase, CancellationToken ct)
+    {
+        const string Sql = """
+            select count(*) filter (where status = 'confirmed') as Confirmed, count(*) as "All"
+              from registrations where session_id = @sessionId and member_id between @first and @last
+            """;
+        await using var connection = new NpgsqlConnection(connectionString);
+        return await connection.QuerySingleAsync<(long, long)>(new CommandDefinition(
+            Sql, new { sessionId, first = phase.FirstId, last = phase.FirstId + phase.Count - 1 }, cancellationToken: ct));
+    }
+
+    private static async Task<T> ScalarAsync<T>(string connectionString, string sql, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        return (await connection.ExecuteScalarAsync<T>(new CommandDefinition(sql, cancellationToken: ct)))!;
+    }
+
+    private sealed record BotRun(long SessionId, double Throughput, double CpuPerSignup, double P50, double P99, double PeakMemory);
+
+    /// <summary>
+    /// One group of members with consecutive ids. Each one's first update is offered once; a button member's
+    /// press is offered when the session list reaches them (the callback data is read from its keyboard).
+    /// </summary>
+    private sealed class Phase(LeanBotApi api, long firstId, int count, double buttonShare)
+    {
+        private readonly long[] _offeredAt = new long[count];
+        private readonly long[] _updateIds = new long[count];
+        private readonly long[] _confirmedAt = new long[count];
+        private readonly int[] _confirmations = new int[count];
+        private readonly int[] _lists = new int[count];
+        private int _confirmed;
+        private long _lastConfirmation;
+
+        public long FirstId => firstId;
+
+        public int Count => count;
+
+        public long SessionId { get; set; }
+
+        public long LastConfirmation => Interlocked.Read(ref _lastConfirmation);
+
+        public bool Owns(long chatId) => chatId >= firstId && chatId < firstId + count;
+
+        /// <summary>Spread evenly: member i presses the button when i × share crosses a whole number.</summary>
+        public bool UsesButton(int i) => Math.Floor((i + 1) * buttonShare) > Math.Floor(i * buttonShare);
+
+        public void Offer(int i)
+        {
+            var id = firstId + i;
+            _offeredAt[i] = Stopwatch.GetTimestamp();
+            _updateIds[i] = api.Offer(TextUpdate(id, UsesButton(i) ? "报名" : "报名 元宇宙"));
+        }
+
+        /// <summary>Accounts for a message the bot sent to one of these members; false when it was not expected.</summary>
+        public bool Take(BotMessage message)
+        {
+            var i = (int)(message.ChatId - firstId);
+            if (message.Text.StartsWith(Confirmation, StringComparison.Ordinal))
+            {
+                if (Interlocked.Increment(ref _confirmations[i]) == 1)
+                {
+                    _confirmedAt[i] = message.At;
+                    Interlocked.Increment(ref _confirmed);
+                    long last;
+                    while ((last = Interlocked.Read(ref _lastConfirmation)) < message.At && Interlocked.CompareExchange(ref _lastConfirmation, message.At, last) != last)
+                    {
+                    }
+
+                    return true;
+                }
+
+                return false;
+            }
+
+            var data = $"su:{SessionId}";
+            if (UsesButton(i) && message.CallbackData.Contains(data) && Interlocked.Increment(ref _lists[i]) == 1)
+            {
+                api.Offer(CallbackUpdate(message.ChatId, data));
+                return true;
+            }
+
+            return false;
+        }
+
+        public async Task WaitAsync(ChildProcess bot, TimeSpan timeout, Func<int> strays, CancellationToken ct)
+        {
+            var deadline = Stopwatch.StartNew();
+            while (Volatile.Read(ref _confirmed) < count)
+            {
+                if (bot.HasExited || deadline.Elapsed > timeout || strays() > 0)
+                {
+                    throw new BenchmarkFailedException(
+                        $"{Volatile.Read(ref _confirmed)} of {count} confirmations after {deadline.Elapsed.TotalSeconds:0} s ({strays()} unexpected messages, {api.PendingUpdates} updates not yet confirmed by the bot); the bot's last lines:\n{bot.Tail()}");
+                }
+
+                await Task.Delay(5, ct);
+            }
+        }
+
+        /// <summary>Offer → confirmation, in ms, ascending.</summary>
+        public double[] Latencies(bool? button = null) =>
+            [.. Enumerable.Range(0, count).Where(i => button is null || UsesButton(i) == button).Select(i => BenchContext.Milliseconds(_offeredAt[i], _confirmedAt[i])).Order()];
+
+        /// <summary>Typed sign-ups only: offer → picked up by getUpdates, and picked up → confirmation, in ms, ascending.</summary>
+        public (double[] Pickup, double[] Handling) Split()
+        {
+            var typed = Enumerable.Range(0, count).Where(i => !UsesButton(i)).ToList();
+            return (
+                [.. typed.Select(i => BenchContext.Milliseconds(_offeredAt[i], api.DeliveredAt(_updateIds[i]) ?? _offeredAt[i])).Order()],
+                [.. typed.Select(i => BenchContext.Milliseconds(api.DeliveredAt(_updateIds[i]) ?? _offeredAt[i], _confirmedAt[i])).Order()]);
+        }
+
+        public int ButtonCount => Enumerable.Range(0, count).Count(UsesButton);
+
+        public void Verify()
+        {
+            var duplicated = Enumerable.Range(0, count).Count(i => _confirmations[i] > 1);
+            var missing = Enumerable.Range(0, count).Count(i => _confirmations[i] == 0);
+            if (duplicated > 0 || missing > 0)
+            {
+                throw new BenchmarkFailedException($"Members {firstId}…: {missing} never confirmed, {duplicated} confirmed more than once.");
+            }
+        }
+
+        private static string TextUpdate(long userId, string text) =>
+            $$$"""
+            "message":{"message_id":1,"from":{"id":{{{userId}}},"is_bot":false,"first_name":"读者","language_code":"zh-hans"},"chat":{"id":{{{userId}}},"first_name":"读者","type":"private"},"date":{{{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}}},"text":"{{{text}}}"}}
+            """;
+
+        private static string CallbackUpdate(long userId, string data) =>
+            $$$"""
+            "callback_query":{"id":"{{{userId}}}","from":{"id":{{{userId}}},"is_bot":false,"first_name":"读者","language_code":"zh-hans"},"message":{"message_id":2,"from":{"id":{{{LeanBotApi.BotId}}},"is_bot":true,"first_name":"报名助手","username":"{{{LeanBotApi.BotUsername}}}"},"chat":{"id":{{{userId}}},"first_name":"读者","type":"private"},"date":{{{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}}},"text":"…"},"chat_instance":"-{{{userId}}}","data":"{{{data}}}"}}
+            """;
+    }
+}
