@@ -1,5 +1,7 @@
 using Baoming.Chat;
 using Baoming.Community;
+using Baoming.Export;
+using Baoming.Roles;
 using Baoming.Sessions;
 using Baoming.Storage;
 using Baoming.Storage.Embedded;
@@ -72,6 +74,10 @@ public static class BaomingHost
         services.AddSingleton<Roles.RoleService>();
         services.AddSingleton<Audit.AuditLog>();
         services.AddSingleton<Conversation>();
+
+        // Features that plug into the conversation (commands, buttons) and the verbs.
+        services.AddExport();
+        services.AddRoleCommands();
         return services;
     }
 
