@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Baoming.Core.Export;
 using Baoming.Core.Understanding;
 
 namespace Baoming.Core.Replies;
@@ -262,6 +263,153 @@ public sealed class Texts(Language language, TimeZoneInfo zone)
     public Reply GoToPrivateChat(string deepLink) => Reply.WithButtons(
         Pick("报名请点下面的按钮，在私聊里完成 👇", "Please sign up in a private chat with me 👇"),
         [new Button(Pick("去私聊报名", "Sign up privately"), Url: deepLink)]);
+
+    // ── Exports (admins) ──────────────────────────────────────────────────────────────────────
+
+    public Reply ExportChooseSession(IReadOnlyList<ExportChoice> choices, int more, string? note = null)
+    {
+        var text = new StringBuilder();
+        if (note is not null)
+        {
+            text.Append(note).Append("\n\n");
+        }
+
+        if (choices.Count == 0)
+        {
+            text.Append(Pick("还没有任何场次可以导出。", "There are no sessions to export yet."));
+            return Reply.Plain(text.ToString());
+        }
+
+        text.Append(Pick("导出哪一场的报名名单？", "Export the attendee list of which session?"));
+        if (more > 0)
+        {
+            text.Append('\n').Append(Pick(
+                $"（只列出最近的 {choices.Count} 场；更早的场次请发送「/export 场次key」。）",
+                $"(Showing the latest {choices.Count}; for older ones send \"/export KEY\".)"));
+        }
+
+        return Reply.WithButtons(text.ToString(), choices.Select(c => new Button(
+            Pick($"{c.Session.Title}（{Day(c.Session)}）· {c.Confirmed} 人", $"{c.Session.Title} ({Day(c.Session)}) · {c.Confirmed}"),
+            ExportFiles.SessionButton(c.Session.Id))));
+    }
+
+    public Reply ExportUnknownSession(string key, IReadOnlyList<ExportChoice> choices, int more) =>
+        ExportChooseSession(choices, more, Pick($"没有 key 为「{Clip(key)}」的场次。", $"No session has the key \"{Clip(key)}\"."));
+
+    public Reply ExportChooseFormat(Session session) => Reply.WithButtons(
+        Pick($"「{session.Title}」的名单导出为哪种格式？", $"Which format for \"{session.Title}\"?"),
+        [
+            new Button(Pick("CSV（Excel 可直接打开）", "CSV (opens in Excel)"), ExportFiles.FormatButton(session.Id, ExportFileFormat.Csv)),
+            new Button(Pick("XLSX（Excel 工作簿）", "XLSX (Excel workbook)"), ExportFiles.FormatButton(session.Id, ExportFileFormat.Xlsx)),
+        ]);
+
+    /// <summary>The document's caption: Telegram allows 1024 characters, so the title is clipped.</summary>
+    public string ExportCaption(Session session, ExportSummary summary)
+    {
+        var title = session.Title.Length > 200 ? session.Title[..200] + "…" : session.Title;
+        return Pick(
+            $"「{title}」报名名单（{When(session)}）\n已报名 {summary.Confirmed} 人，候补 {summary.Waitlisted} 人，已取消 {summary.Cancelled} 人，共 {summary.Total} 行。",
+            $"\"{title}\" attendee list ({When(session)})\n{summary.Confirmed} confirmed, {summary.Waitlisted} waitlisted, {summary.Cancelled} cancelled; {summary.Total} rows.");
+    }
+
+    public string ExportSent() => Pick("名单已发送 📎", "List sent 📎");
+
+    public Reply ExportTooLarge(Session session, long bytes, long limit) => Reply.Plain(Pick(
+        $"「{session.Title}」的名单文件有 {Megabytes(bytes)} MB，超过了 Telegram 文件 {Megabytes(limit)} MB 的上限，无法在聊天中发送。" +
+        $"请在服务器上用命令行导出：\nbaoming export --session {session.Key} --format csv --output {session.Key}.csv",
+        $"The list for \"{session.Title}\" is {Megabytes(bytes)} MB, over Telegram's {Megabytes(limit)} MB limit for files, so it can't be sent in chat. " +
+        $"Export it on the server from the command line:\nbaoming export --session {session.Key} --format csv --output {session.Key}.csv"));
+
+    public Reply ExportNotSent() => Reply.Plain(Pick(
+        "名单文件没能发送出去，请稍后再试，或在服务器上用命令行 baoming export 导出。",
+        "The file could not be sent. Try again in a moment, or export it on the server with baoming export."));
+
+    // ── Roles (admins) ────────────────────────────────────────────────────────────────────────
+
+    public Reply GrantUsage() => Reply.Plain(Pick(
+        "用法：/grant organizer <用户ID或@用户名>，或 /grant admin <用户ID或@用户名>",
+        "Usage: /grant organizer <user id or @username>, or /grant admin <user id or @username>"));
+
+    public Reply RevokeUsage() => Reply.Plain(Pick(
+        "用法：/revoke <用户ID或@用户名>",
+        "Usage: /revoke <user id or @username>"));
+
+    public Reply WhoAmIUsage() => Reply.Plain(Pick(
+        "用法：/whoami 查看自己；管理员可以用 /whoami <用户ID或@用户名> 查看别人。",
+        "Usage: /whoami for yourself; admins may use /whoami <user id or @username> for someone else."));
+
+    public Reply UnknownUsername(string username) => Reply.Plain(Pick(
+        $"不认识 @{Clip(username)}：这个人还没有给机器人发过消息。请让对方先发一条消息，或直接使用对方的数字 ID。",
+        $"I don't know @{Clip(username)}: they haven't written to the bot yet. Ask them to send a message first, or use their numeric id."));
+
+    public Reply AmbiguousUsername(string username, IReadOnlyList<long> ids) => Reply.Plain(Pick(
+        $"有多个成员曾使用 @{Clip(username)}（ID：{string.Join("、", ids)}），请改用数字 ID。",
+        $"Several members have used @{Clip(username)} (ids {string.Join(", ", ids)}); please use the numeric id."));
+
+    public Reply Granted(RoleCard member) => Reply.Plain(Pick(
+        $"✅ 已授予 {MemberLabel(member)}「{RoleName(member.GrantedRole!)}」角色。现在的角色：{RoleName(member.Role)}。",
+        $"✅ {MemberLabel(member)} is now granted {RoleName(member.GrantedRole!)}. Their role: {RoleName(member.Role)}."));
+
+    public Reply Revoked(RoleCard member, string revokedRole) => Reply.Plain(Pick(
+        $"已收回 {MemberLabel(member)} 的「{RoleName(revokedRole)}」角色。现在的角色：{RoleName(member.Role)}。",
+        $"Revoked {RoleName(revokedRole)} from {MemberLabel(member)}. Their role now: {RoleName(member.Role)}."));
+
+    public Reply NothingToRevoke(RoleCard member) => Reply.Plain(member.ConfiguredRole == "reader"
+        ? Pick($"{MemberLabel(member)} 没有在聊天中被授予的角色。", $"{MemberLabel(member)} has no role granted in chat.")
+        : Pick(
+            $"{MemberLabel(member)} 的{RoleName(member.ConfiguredRole)}角色来自配置文件（Community:Admins / Community:Organizers），只能在配置中修改。",
+            $"{MemberLabel(member)} is {RoleName(member.ConfiguredRole)} by configuration (Community:Admins / Community:Organizers); change it there."));
+
+    public Reply WhoAmI(RoleCard member, bool isSelf)
+    {
+        var text = new StringBuilder(isSelf ? Pick("你的信息：", "About you:") : Pick("成员信息：", "Member:")).Append('\n')
+            .Append(CultureInfo.InvariantCulture, $"ID: {member.MemberId}\n");
+        if (member.Username is { Length: > 0 } username)
+        {
+            text.Append(Pick("用户名：@", "Username: @")).Append(username).Append('\n');
+        }
+
+        if (member.DisplayName is { Length: > 0 } name)
+        {
+            text.Append(Pick("名字：", "Name: ")).Append(name).Append('\n');
+        }
+
+        text.Append(Pick("角色：", "Role: ")).Append(RoleName(member.Role));
+        var sources = new List<string>();
+        if (member.ConfiguredRole != "reader")
+        {
+            sources.Add(Pick($"配置文件：{RoleName(member.ConfiguredRole)}", $"configured: {RoleName(member.ConfiguredRole)}"));
+        }
+
+        if (member.GrantedRole is { } granted)
+        {
+            sources.Add(Pick($"聊天中授予：{RoleName(granted)}", $"granted in chat: {RoleName(granted)}"));
+        }
+
+        if (sources.Count > 0)
+        {
+            text.Append(Pick("（", " (")).Append(string.Join(Pick("；", "; "), sources)).Append(Pick("）", ")"));
+        }
+
+        return Reply.Plain(text.ToString());
+    }
+
+    /// <summary>"reader" / "organizer" / "admin" as members read it.</summary>
+    public string RoleName(string role) => role switch
+    {
+        "admin" => Pick("管理员", "admin"),
+        "organizer" => Pick("组织者", "organizer"),
+        _ => Pick("普通成员", "reader"),
+    };
+
+    private string MemberLabel(RoleCard member)
+    {
+        var id = member.MemberId.ToString(CultureInfo.InvariantCulture);
+        var name = member.Username is { Length: > 0 } username ? "@" + username : member.DisplayName;
+        return string.IsNullOrEmpty(name) ? id : Pick($"{name}（{id}）", $"{name} ({id})");
+    }
+
+    private static string Megabytes(long bytes) => (bytes / (1024.0 * 1024)).ToString("0.#", CultureInfo.InvariantCulture);
 
     private static void AppendNumbered(StringBuilder text, IReadOnlyList<Session> sessions, Func<Session, string> detail)
     {

@@ -47,6 +47,8 @@ public static class Commands
         sessions.Subcommands.Add(list);
         root.Subcommands.Add(sessions);
 
+        root.Subcommands.Add(Export.ExportCli.Build());
+
         return root;
     }
 }

@@ -17,6 +17,7 @@ public static class DeliveryExtensions
         services.AddSingleton<ITopic, SessionMovedTopic>();
         services.AddSingleton<ITopic, SessionCancelledTopic>();
         services.AddSingleton<ReminderScheduler>();
+        services.AddSingleton<Export.IExportColumnSource, ReminderExportColumns>();
         services.AddSingleton<SessionLifecycle>();
         return services;
     }

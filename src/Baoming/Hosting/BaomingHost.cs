@@ -1,7 +1,9 @@
 using Baoming.Chat;
 using Baoming.Community;
 using Baoming.Delivery;
+using Baoming.Export;
 using Baoming.Jobs;
+using Baoming.Roles;
 using Baoming.Sessions;
 using Baoming.Storage;
 using Baoming.Storage.Embedded;
@@ -78,6 +80,10 @@ public static class BaomingHost
         services.AddSingleton<Roles.RoleService>();
         services.AddSingleton<Audit.AuditLog>();
         services.AddSingleton<Conversation>();
+
+        // Features that plug into the conversation (commands, buttons) and the verbs.
+        services.AddExport();
+        services.AddRoleCommands();
         return services;
     }
 

@@ -56,6 +56,23 @@ public sealed class MemberRepository(NpgsqlDataSource dataSource)
         return await connection.QuerySingleOrDefaultAsync<MemberProfile>(new CommandDefinition(Sql, new { id }, cancellationToken: cancellationToken));
     }
 
+    /// <summary>
+    /// Members who go by <paramref name="username"/> (without the @), case-insensitively as Telegram
+    /// treats usernames. Usually one; several when a username changed hands and both wrote to the bot.
+    /// </summary>
+    public async Task<IReadOnlyList<MemberProfile>> FindByUsernameAsync(string username, CancellationToken cancellationToken)
+    {
+        const string Sql = """
+            select id, display_name as DisplayName, username, language_code as LanguageCode
+            from members where lower(username) = lower(@username)
+            order by id
+            limit 10
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<MemberProfile>(new CommandDefinition(Sql, new { username }, cancellationToken: cancellationToken));
+        return [.. rows];
+    }
+
     /// <summary>Telegram said 403: blocked or deactivated. Nothing is sent to them again until they write.</summary>
     public async Task MarkUnreachableAsync(long id, CancellationToken cancellationToken)
     {

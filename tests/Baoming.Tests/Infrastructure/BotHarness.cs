@@ -60,6 +60,8 @@ public sealed class BotHarness : IAsyncDisposable
             ["Telegram:BotToken"] = FakeBotApi.Token,
             ["Telegram:ApiBaseUrl"] = telegram.BaseUrl,
             ["Telegram:PollTimeoutSeconds"] = "1",
+            // Many bots share one test cluster: a few job workers each keep its connection count sane.
+            ["Jobs:WorkerCount"] = "2",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -170,5 +172,9 @@ public sealed class BotHarness : IAsyncDisposable
         await Host.StopAsync();
         Host.Dispose();
         await Telegram.DisposeAsync();
+
+        // The test's own queries used the global pool for this database: give its connections back.
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        NpgsqlConnection.ClearPool(connection);
     }
 }

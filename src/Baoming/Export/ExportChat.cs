@@ -1,0 +1,127 @@
+using Baoming.Audit;
+using Baoming.Chat;
+using Baoming.Community;
+using Baoming.Core;
+using Baoming.Core.Export;
+using Baoming.Messaging;
+using Baoming.Roles;
+using Baoming.Sessions;
+
+namespace Baoming.Export;
+
+/// <summary>Limits of exports sent in chat.</summary>
+public sealed class ExportLimits
+{
+    /// <summary>Telegram's limit for a document a bot uploads: 50 MB.</summary>
+    public long MaxDocumentBytes { get; set; } = 50L * 1024 * 1024;
+
+    /// <summary>Sessions offered as buttons by <c>/export</c>: the latest ones; older ones by key.</summary>
+    public int MaxSessionButtons { get; set; } = 20;
+}
+
+/// <summary><c>/export</c> (admins): the sessions as buttons; <c>/export KEY</c> goes straight to the format choice.</summary>
+public sealed class ExportChatCommand(SessionRepository sessions, ExportLimits limits) : IChatCommand
+{
+    public string Name => "export";
+
+    public Role Requires => Role.Admin;
+
+    public async Task<Response> HandleAsync(ChatContext context, string? arguments, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var all = await sessions.ListAsync(cancellationToken);
+        var choices = all.Take(limits.MaxSessionButtons).Select(s => new ExportChoice(s.Session, s.Confirmed, s.Waitlisted)).ToList();
+        var more = all.Count - choices.Count;
+        if (arguments?.Trim() is not { Length: > 0 } key)
+        {
+            return context.Reply(context.Texts.ExportChooseSession(choices, more));
+        }
+
+        var found = all.FirstOrDefault(s => s.Session.Key == key).Session;
+        return found is null
+            ? context.Reply(context.Texts.ExportUnknownSession(key, choices, more))
+            : context.Reply(context.Texts.ExportChooseFormat(found));
+    }
+}
+
+/// <summary>"ex:42": a session was chosen; offer the formats.</summary>
+public sealed class ExportSessionButton(SessionRepository sessions) : IButtonHandler
+{
+    public string Prefix => ExportFiles.SessionButtonPrefix;
+
+    public Role Requires => Role.Admin;
+
+    public async Task<Response?> HandleAsync(ChatContext context, string payload, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (!ExportFiles.TryParseSessionPayload(payload, out var sessionId)
+            || await sessions.FindAsync(sessionId, cancellationToken) is not { } session)
+        {
+            return null;
+        }
+
+        return context.Reply(context.Texts.ExportChooseFormat(session));
+    }
+}
+
+/// <summary>
+/// "ef:42:csv": write the list to a temporary file (streamed, so a large session costs disk, not
+/// memory), audit it, then send it as a document, or say it is over Telegram's limit.
+/// </summary>
+public sealed class ExportFormatButton(
+    SessionRepository sessions,
+    Exporter exporter,
+    AuditLog audit,
+    ExportLimits limits,
+    IOptions<CommunityOptions> community,
+    IServiceProvider services) : IButtonHandler
+{
+    public string Prefix => ExportFiles.FormatButtonPrefix;
+
+    public Role Requires => Role.Admin;
+
+    public async Task<Response?> HandleAsync(ChatContext context, string payload, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (!ExportFiles.TryParseFormatPayload(payload, out var sessionId, out var format)
+            || await sessions.FindAsync(sessionId, cancellationToken) is not { } session)
+        {
+            return null;
+        }
+
+        var fileName = ExportFiles.FileName(session, community.Value.Zone, format);
+        await using var file = new FileStream(
+            Path.Combine(Path.GetTempPath(), $"baoming-export-{Guid.NewGuid():N}.{ExportFiles.Extension(format)}"),
+            FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize: 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        var summary = await exporter.WriteAsync(file, format, [session.Id], progress: null, cancellationToken);
+        await file.FlushAsync(cancellationToken);
+        var isTooLarge = file.Length > limits.MaxDocumentBytes;
+
+        // Audited before sending: the conversation retries the whole press on a database outage, and a
+        // retry after the upload would send the file twice.
+        await audit.WriteAsync(context.MemberId, "export", new
+        {
+            session_id = session.Id,
+            session_key = session.Key,
+            format = ExportFiles.Extension(format),
+            rows = summary.Total,
+            bytes = file.Length,
+            via = "chat",
+            sent = !isTooLarge,
+        }, cancellationToken);
+
+        if (isTooLarge)
+        {
+            return context.Reply(context.Texts.ExportTooLarge(session, file.Length, limits.MaxDocumentBytes));
+        }
+
+        file.Position = 0;
+        // The channel (Telegram or the terminal) is added by the verb after AddBaoming; verbs without
+        // one (migrate, export) never build the conversation, so it is looked up only when needed.
+        var messenger = services.GetRequiredService<IMessenger>();
+        var outcome = await messenger.SendDocumentAsync(context.ChatId, fileName, file, context.Texts.ExportCaption(session, summary), cancellationToken);
+        return outcome.Status == SendStatus.Sent
+            ? new Response([], context.Texts.ExportSent())
+            : context.Reply(context.Texts.ExportNotSent());
+    }
+}

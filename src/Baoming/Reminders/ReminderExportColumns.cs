@@ -1,0 +1,42 @@
+using System.Globalization;
+using Baoming.Export;
+using Dapper;
+using Npgsql;
+
+namespace Baoming.Reminders;
+
+/// <summary>
+/// One export column per reminder slot of the exported sessions: the ledger state of that
+/// reminder for the row's member (sent, blocked, failed, unknown, pending), empty when the
+/// reminder has not gone out to them (not yet due, or signed up after it).
+/// </summary>
+public sealed class ReminderExportColumns(NpgsqlDataSource dataSource) : IExportColumnSource
+{
+    public async Task<IReadOnlyList<ExportExtraColumn>> GetColumnsAsync(IReadOnlyList<long> sessionIds, CancellationToken cancellationToken)
+    {
+        const string Sql = """
+            select rs.id, rs.session_id as SessionId, s.key, rs."offset", rs.due_at as DueAt
+              from reminder_slots rs join sessions s on s.id = rs.session_id
+             where rs.session_id = any(@sessionIds) and rs.state <> 'cancelled'
+             order by s.starts_at, s.id, rs."offset" desc
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var slots = await connection.QueryAsync<Slot>(new CommandDefinition(Sql, new { sessionIds = sessionIds.ToArray() }, cancellationToken: cancellationToken));
+        return [.. slots.Select(slot =>
+        {
+            // Numbers and a topic built from them only: nothing user-written reaches this SQL.
+            var topic = ReminderScheduler.Topic(slot.Id, new DateTimeOffset(DateTime.SpecifyKind(slot.DueAt, DateTimeKind.Utc)));
+            var name = sessionIds.Count == 1 ? $"reminder_{Label(slot.Offset)}" : $"reminder_{slot.Key}_{Label(slot.Offset)}";
+            return new ExportExtraColumn(name, string.Create(CultureInfo.InvariantCulture,
+                $"case when r.session_id = {slot.SessionId} then (select d.state from deliveries d where d.topic = '{topic}' and d.member_id = r.member_id) end"));
+        })];
+    }
+
+    /// <summary>"1d", "1h", "30m": how long before the start.</summary>
+    private static string Label(TimeSpan offset) =>
+        offset.Ticks % TimeSpan.TicksPerDay == 0 ? $"{(int)offset.TotalDays}d_before"
+        : offset.Ticks % TimeSpan.TicksPerHour == 0 ? $"{(int)offset.TotalHours}h_before"
+        : $"{(int)offset.TotalMinutes}m_before";
+
+    private sealed record Slot(long Id, long SessionId, string Key, TimeSpan Offset, DateTime DueAt);
+}
