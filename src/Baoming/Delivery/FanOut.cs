@@ -40,7 +40,11 @@ public sealed partial class FanOut(
     IMessenger messenger,
     ILogger<FanOut> logger)
 {
-    private const int ClaimBatch = 500;
+    /// <summary>
+    /// Rows claimed (moved to 'sending') at a time: about one second of sending, so a crash leaves at
+    /// most that many with an unknown outcome.
+    /// </summary>
+    private int ClaimBatch => Math.Clamp((int)limiter.Rate, 10, 500);
 
     private readonly Dictionary<string, ITopic> topics = topics.ToDictionary(t => t.Kind, StringComparer.Ordinal);
 

@@ -71,7 +71,8 @@ public sealed partial class ReminderScheduler(
         await connection.ExecuteAsync(new CommandDefinition("select pg_advisory_xact_lock(hashtextextended('reminders:' || @sessionId, 0))", new { sessionId }, transaction, cancellationToken: cancellationToken));
 
         var custom = await connection.ExecuteScalarAsync<TimeSpan[]?>(new CommandDefinition(OffsetsSql, new { sessionId }, transaction, cancellationToken: cancellationToken));
-        var desired = ReminderRules.Slots(session, custom is { Length: > 0 } ? custom : options.CurrentValue.EffectiveOffsets, time.GetUtcNow())
+        var now = time.GetUtcNow();
+        var desired = ReminderRules.Slots(session, custom is { Length: > 0 } ? custom : options.CurrentValue.EffectiveOffsets, now)
             .ToDictionary(s => s.Offset);
         var existing = (await connection.QueryAsync<SlotRow>(new CommandDefinition(SlotsSql, new { sessionId }, transaction, cancellationToken: cancellationToken))).ToList();
 
@@ -89,6 +90,12 @@ public sealed partial class ReminderScheduler(
                 var jobId = Schedule(slot.Id, wanted.DueAt);
                 await connection.ExecuteAsync(new CommandDefinition(SetJobSql, new { jobId, dueAt = wanted.DueAt.UtcDateTime, id = slot.Id }, transaction, cancellationToken: cancellationToken));
                 LogMoved(session.Key, slot.Offset, wanted.DueAt);
+            }
+            else if (dueAt <= now)
+            {
+                // Already due: its fan-out is running or about to resume after a restart. Leave it be;
+                // it marks the slot done when it finishes.
+                continue;
             }
             else
             {

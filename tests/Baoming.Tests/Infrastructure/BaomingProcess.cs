@@ -24,7 +24,52 @@ public static class BaomingProcess
         };
     }
 
+    /// <summary>Starts Baoming and leaves it running, for tests that kill it; its output collects in <paramref name="log"/>.</summary>
+    public static Process Start(string arguments, IReadOnlyDictionary<string, string?> environment, StringBuilder log)
+    {
+        var start = StartInfo(arguments, environment);
+        start.RedirectStandardInput = false;
+        start.StandardInputEncoding = null;
+        var process = new Process { StartInfo = start };
+        process.OutputDataReceived += (_, e) => Append(log, e.Data);
+        process.ErrorDataReceived += (_, e) => Append(log, e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static void Append(StringBuilder log, string? line)
+    {
+        lock (log)
+        {
+            log.AppendLine(line);
+        }
+    }
+
     public static async Task<ProcessResult> RunAsync(string arguments, string input, IReadOnlyDictionary<string, string?> environment, TimeSpan? timeout = null)
+    {
+        using var process = Process.Start(StartInfo(arguments, environment))!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.StandardInput.WriteAsync(input);
+        process.StandardInput.Close();
+
+        using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(90));
+        try
+        {
+            await process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"Baoming {arguments} did not exit.\nstdout:\n{await output}\nstderr:\n{await error}");
+        }
+
+        return new ProcessResult(process.ExitCode, await output, await error);
+    }
+
+    private static ProcessStartInfo StartInfo(string arguments, IReadOnlyDictionary<string, string?> environment)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -53,23 +98,6 @@ public static class BaomingProcess
             start.Environment[key] = value;
         }
 
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.StandardInput.WriteAsync(input);
-        process.StandardInput.Close();
-
-        using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(90));
-        try
-        {
-            await process.WaitForExitAsync(cancel.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"Baoming {arguments} did not exit.\nstdout:\n{await output}\nstderr:\n{await error}");
-        }
-
-        return new ProcessResult(process.ExitCode, await output, await error);
+        return start;
     }
 }

@@ -22,8 +22,11 @@ public sealed class BotHarness : IAsyncDisposable
     /// <summary>2027-01-20 12:00 Beijing time: three weeks before the community's first session.</summary>
     public static readonly DateTimeOffset Now = new(2027, 1, 20, 12, 0, 0, TimeSpan.FromHours(8));
 
-    private BotHarness(FakeBotApi telegram, string connectionString, IHost host, FakeTimeProvider time, CapturingLoggerProvider logs)
+    private readonly bool ownsTelegram;
+
+    private BotHarness(FakeBotApi telegram, bool ownsTelegram, string connectionString, IHost host, FakeTimeProvider time, CapturingLoggerProvider logs)
     {
+        this.ownsTelegram = ownsTelegram;
         Logs = logs;
         Telegram = telegram;
         ConnectionString = connectionString;
@@ -53,6 +56,7 @@ public sealed class BotHarness : IAsyncDisposable
         string? connectionString = null,
         bool realTime = false)
     {
+        var ownsTelegram = telegram is null;
         telegram ??= await FakeBotApi.StartAsync();
         connectionString ??= await TestPostgres.CreateDatabaseAsync();
         var configuration = new Dictionary<string, string?>
@@ -83,7 +87,7 @@ public sealed class BotHarness : IAsyncDisposable
         var host = builder.Build();
         await BaomingHost.PrepareDatabaseAsync(host.Services, CancellationToken.None);
         await host.StartAsync();
-        return new BotHarness(telegram, connectionString, host, time, logs);
+        return new BotHarness(telegram, ownsTelegram, connectionString, host, time, logs);
     }
 
     /// <summary>Configuration for one extra session at index <paramref name="index"/> (2 and up).</summary>
@@ -171,7 +175,11 @@ public sealed class BotHarness : IAsyncDisposable
     {
         await Host.StopAsync();
         Host.Dispose();
-        await Telegram.DisposeAsync();
+        if (ownsTelegram)
+        {
+            // A fake passed in belongs to the test: it may outlive this bot (a restart).
+            await Telegram.DisposeAsync();
+        }
 
         // The test's own queries used the global pool for this database: give its connections back.
         await using var connection = new NpgsqlConnection(ConnectionString);

@@ -49,7 +49,7 @@ public sealed class ResilienceTests
     [Fact]
     public async Task Telegram_errors_at_start_up_and_while_polling_do_not_stop_the_bot()
     {
-        var telegram = await FakeBotApi.StartAsync();
+        await using var telegram = await FakeBotApi.StartAsync();
         telegram.FailNext("setMyCommands", 500, "Internal Server Error", times: 2);
         telegram.FailNextWithBadGateway("getUpdates", times: 2);
         await using var bot = await BotHarness.StartAsync(telegram: telegram);
@@ -63,7 +63,7 @@ public sealed class ResilienceTests
     [Fact]
     public async Task A_reply_refused_with_429_is_sent_after_the_wait_Telegram_asks_for()
     {
-        var telegram = await FakeBotApi.StartAsync();
+        await using var telegram = await FakeBotApi.StartAsync();
         telegram.FailNext("sendMessage", 429, "Too Many Requests: retry after 1", retryAfter: 1);
         await using var bot = await BotHarness.StartAsync(telegram: telegram);
 
@@ -76,7 +76,7 @@ public sealed class ResilienceTests
     [Fact]
     public async Task A_member_who_blocked_the_bot_is_marked_unreachable()
     {
-        var telegram = await FakeBotApi.StartAsync();
+        await using var telegram = await FakeBotApi.StartAsync();
         telegram.BlockChat(5001);
         await using var bot = await BotHarness.StartAsync(telegram: telegram);
 
@@ -90,7 +90,7 @@ public sealed class ResilienceTests
     [Fact]
     public async Task The_bot_token_never_appears_in_the_logs()
     {
-        var telegram = await FakeBotApi.StartAsync();
+        await using var telegram = await FakeBotApi.StartAsync();
         telegram.FailNextWithBadGateway("getUpdates", times: 1);
         telegram.FailNext("sendMessage", 400, "Bad Request: chat not found");
         await using var bot = await BotHarness.StartAsync(telegram: telegram);

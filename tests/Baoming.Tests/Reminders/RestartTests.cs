@@ -1,0 +1,115 @@
+using System.Globalization;
+using Baoming.Tests.Fakes;
+using Baoming.Tests.Infrastructure;
+
+namespace Baoming.Tests.Reminders;
+
+/// <summary>A bot process killed in the middle of a reminder fan-out, and started again.</summary>
+[Collection(TimingCollection.Name)]
+public sealed class RestartTests
+{
+    [Fact]
+    public async Task A_fan_out_killed_midway_resumes_after_a_restart_without_sending_anything_twice()
+    {
+        await using var telegram = await FakeBotApi.StartAsync();
+        var database = await TestPostgres.CreateDatabaseAsync();
+        var startsAt = DateTimeOffset.UtcNow.AddSeconds(25);
+        const int Members = 150;
+
+        // Same settings for the in-process set-up and for the bot processes.
+        var settings = BotHarness.ExtraSession(2, "slow", "慢慢发的提醒", startsAt);
+        settings["Sessions:2:ReminderOffsets:0"] = "00:00:15";
+        await using (await BotHarness.StartAsync(settings, telegram, database, realTime: true))
+        {
+            // Migrations, sessions and the reminder job are in place; this bot stops before the job is due.
+        }
+
+        await ReminderData.SignUpAsync(database, "slow", Enumerable.Range(20_000, Members).Select(i => (long)i));
+        var environment = settings.ToDictionary(kv => kv.Key.Replace(":", "__", StringComparison.Ordinal), kv => kv.Value);
+        environment["ConnectionStrings__Postgres"] = database;
+        environment["Telegram__BotToken"] = FakeBotApi.Token;
+        environment["Telegram__ApiBaseUrl"] = telegram.BaseUrl;
+        environment["Telegram__MaxMessagesPerSecond"] = "20";
+        environment["Telegram__PollTimeoutSeconds"] = "1";
+        environment["Jobs__InvisibilityTimeout"] = "00:00:05";
+        environment["Logging__LogLevel__Default"] = "Information";
+
+        bool IsReminder(SentMessage m) => m.ChatId >= 20_000 && m.Text.StartsWith('⏰');
+        var log = new System.Text.StringBuilder();
+        var first = BaomingProcess.Start("run", environment, log);
+        try
+        {
+            await telegram.WaitUntilAsync(() => telegram.SentMessages.Count(IsReminder) >= 40, TimeSpan.FromSeconds(60), () => "the first process never got going");
+        }
+        finally
+        {
+            first.Kill(entireProcessTree: true);
+            await first.WaitForExitAsync();
+        }
+
+        var sentBeforeKill = telegram.SentMessages.Count(IsReminder);
+        Assert.True(sentBeforeKill < Members, "the fan-out finished before the kill; nothing was tested");
+
+        using var second = BaomingProcess.Start("run", environment, log);
+        try
+        {
+            await telegram.WaitUntilAsync(
+                () => telegram.SentMessages.Count(IsReminder) + UnknownCount(database) >= Members && PendingCount(database) == 0,
+                TimeSpan.FromSeconds(90),
+                () => $"{telegram.SentMessages.Count(IsReminder)} reminders received; jobs: {new BotHarnessQueries(database).Dump()}; the bots said:\n{log}");
+        }
+        finally
+        {
+            second.Kill(entireProcessTree: true);
+            await second.WaitForExitAsync();
+        }
+
+        var perChat = telegram.SentMessages.Where(IsReminder).GroupBy(m => m.ChatId).ToList();
+        Assert.All(perChat, chat => Assert.Single(chat));
+        var states = await new BotHarnessQueries(database).StatesAsync();
+        Assert.Equal(Members, states.Values.Sum());
+        Assert.True(states.GetValueOrDefault("unknown") <= 40, $"too many unknown: {states.GetValueOrDefault("unknown")}");
+        Assert.True(perChat.Count >= states.GetValueOrDefault("sent"), "a send recorded as sent never arrived");
+        Assert.True(perChat.Count > sentBeforeKill, "the second process sent nothing");
+    }
+
+    private static long PendingCount(string database) => new BotHarnessQueries(database).Count("state in ('pending', 'sending')");
+
+    private static long UnknownCount(string database) => new BotHarnessQueries(database).Count("state = 'unknown'");
+
+    /// <summary>Synchronous ledger reads for wait conditions.</summary>
+    private sealed class BotHarnessQueries(string connectionString)
+    {
+        public long Count(string condition)
+        {
+            using var connection = new Npgsql.NpgsqlConnection(connectionString);
+            connection.Open();
+            using var command = new Npgsql.NpgsqlCommand($"select count(*) from deliveries where topic like 'reminder:%' and {condition}", connection);
+            return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+        }
+
+        public string Dump()
+        {
+            using var connection = new Npgsql.NpgsqlConnection(connectionString);
+            connection.Open();
+            using var command = new Npgsql.NpgsqlCommand(
+                "select string_agg(j.id || ' ' || j.statename || ' q=' || coalesce(q.fetchedat::text, 'null') || ' now=' || now()::text, '; ') from hangfire.job j left join hangfire.jobqueue q on q.jobid = j.id", connection);
+            return command.ExecuteScalar()?.ToString() ?? "";
+        }
+
+        public async Task<Dictionary<string, long>> StatesAsync()
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand("select state, count(*) from deliveries where topic like 'reminder:%' group by state", connection);
+            await using var reader = await command.ExecuteReaderAsync();
+            var states = new Dictionary<string, long>();
+            while (await reader.ReadAsync())
+            {
+                states[reader.GetString(0)] = reader.GetInt64(1);
+            }
+
+            return states;
+        }
+    }
+}
