@@ -74,3 +74,21 @@ public sealed class TextsTests
         Assert.Null(button.Data);
     }
 }
+
+public sealed class TextsSpanTests
+{
+    private static readonly TimeZoneInfo Beijing = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+
+    [Theory]
+    [InlineData("1.00:00:00", "1 天", "1 day")]
+    [InlineData("01:00:00", "1 小时", "1 hour")]
+    [InlineData("00:30:00", "30 分钟", "30 minutes")]
+    [InlineData("00:01:30", "90 秒", "90 seconds")]
+    public void Reminder_offsets_read_naturally(string offset, string chinese, string english)
+    {
+        var span = TimeSpan.Parse(offset, System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.Equal(chinese, new Texts(Language.Chinese, Beijing).Span(span));
+        Assert.Equal(english, new Texts(Language.English, Beijing).Span(span));
+    }
+}

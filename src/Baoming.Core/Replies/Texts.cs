@@ -79,7 +79,7 @@ public sealed class Texts(Language language, TimeZoneInfo zone)
     /// <summary>A reminder before a session: the join link only for confirmed members, never the waitlisted.</summary>
     public Reply Reminder(Session session, TimeSpan before, bool isConfirmed)
     {
-        var text = new StringBuilder(Pick($"⏰ 提醒：选题会还有 {Span(before)} 开始", $"⏰ Reminder: starts in {Span(before)}")).Append('\n')
+        var text = new StringBuilder(Pick($"⏰ 提醒：选题会还有 {Span(before)}开始", $"⏰ Reminder: starts in {Span(before)}")).Append('\n')
             .Append('「').Append(session.Title).Append("」\n")
             .Append(Pick("时间：", "Time: ")).Append(When(session)).Append('\n');
         if (!isConfirmed)
@@ -138,6 +138,12 @@ public sealed class Texts(Language language, TimeZoneInfo zone)
         if (span.TotalHours >= 1 && span.Ticks % TimeSpan.TicksPerHour == 0)
         {
             return Pick($"{(int)span.TotalHours} 小时", Plural((int)span.TotalHours, "hour"));
+        }
+
+        if (span.Ticks % TimeSpan.TicksPerMinute != 0 && span < TimeSpan.FromMinutes(10))
+        {
+            var seconds = Math.Max(1, (int)span.TotalSeconds);
+            return Pick($"{seconds} 秒", Plural(seconds, "second"));
         }
 
         var minutes = Math.Max(1, (int)Math.Round(span.TotalMinutes));

@@ -29,12 +29,16 @@ public static class Commands
             DefaultValueFactory = _ => "zh",
         };
         language.AcceptOnlyFromAmong("zh", "en");
+        var demo = new Option<bool>("--demo")
+        {
+            Description = "Add a demo session (报名 演示) starting in two minutes, reminded 90 and 60 seconds before: watch reminders arrive.",
+        };
         var shell = new Command("shell", "Chat with the bot in this terminal, on the same engine. Reads lines from standard input.")
         {
-            asRole, user, name, language,
+            asRole, user, name, language, demo,
         };
         shell.SetAction((result, ct) => ShellCommand.RunAsync(
-            new ShellSettings(result.GetValue(asRole)!, result.GetValue(user), result.GetValue(name), result.GetValue(language)!), ct));
+            new ShellSettings(result.GetValue(asRole)!, result.GetValue(user), result.GetValue(name), result.GetValue(language)!) { IsDemo = result.GetValue(demo) }, ct));
         root.Subcommands.Add(shell);
 
         var migrate = new Command("migrate", "Apply database migrations and the configured sessions, then exit.");

@@ -64,7 +64,8 @@ public static class BaomingHost
     /// <summary>Options, storage and the conversation engine: everything but the channel.</summary>
     public static IServiceCollection AddBaoming(this IServiceCollection services, IConfiguration configuration, string connectionString)
     {
-        services.AddOptionsWithValidateOnStart<TelegramOptions, TelegramOptionsValidator>().BindConfiguration(TelegramOptions.Section);
+        services.AddOptionsWithValidateOnStart<TelegramOptions, TelegramOptionsValidator>().BindConfiguration(TelegramOptions.Section)
+            .Validate(o => o.Mode == TelegramMode.Polling, "Telegram:Mode: Webhook is not available yet in this version; use Polling.");
         services.AddOptionsWithValidateOnStart<CommunityOptions, CommunityOptionsValidator>().BindConfiguration(CommunityOptions.Section);
         services.AddOptionsWithValidateOnStart<SessionCatalogOptions, SessionCatalogOptionsValidator>()
             .Configure(o => configuration.GetSection("Sessions").Bind(o.Sessions))

@@ -11,6 +11,8 @@ namespace Baoming.Shell;
 
 public sealed record ShellSettings(string Role, long? UserId, string? Name, string Language)
 {
+    public bool IsDemo { get; init; }
+
     /// <summary>Each role has its own default member, so trying roles does not mix up sign-ups.</summary>
     public long MemberId => UserId ?? Role switch
     {
@@ -41,6 +43,21 @@ internal static class ShellCommand
             // The shell's member holds the role it asked for, beside any configured ones.
             var section = settings.Role == "admin" ? "Community:Admins" : "Community:Organizers";
             overrides[$"{section}:1000"] = settings.MemberId.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (settings.IsDemo)
+        {
+            // A session two minutes away, reminded 90 and 60 seconds before: reminders arrive while you watch.
+            const string Demo = "Sessions:90:";
+            overrides[Demo + "Key"] = "demo";
+            overrides[Demo + "Title"] = "演示场次（两分钟后开始）";
+            overrides[Demo + "Aliases:0"] = "演示";
+            overrides[Demo + "Aliases:1"] = "demo";
+            overrides[Demo + "StartsAt"] = DateTimeOffset.UtcNow.AddMinutes(2).ToString("O", CultureInfo.InvariantCulture);
+            overrides[Demo + "DurationMinutes"] = "30";
+            overrides[Demo + "JoinUrl"] = "https://meeting.example.com/demo";
+            overrides[Demo + "ReminderOffsets:0"] = "00:01:30";
+            overrides[Demo + "ReminderOffsets:1"] = "00:01:00";
         }
 
         var builder = BaomingHost.CreateBuilder(overrides, isShell: true);
@@ -87,6 +104,13 @@ internal static class ShellCommand
             var line = await Console.In.ReadLineAsync(cancellationToken);
             if (line is null)
             {
+                if (settings.IsDemo && !interactive)
+                {
+                    // Scripted demo: stay until the session has started, so its reminders arrive here.
+                    messenger.Note("（等待演示场次的提醒…）");
+                    await Task.Delay(TimeSpan.FromSeconds(70), cancellationToken);
+                }
+
                 return;
             }
 
