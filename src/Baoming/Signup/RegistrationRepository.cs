@@ -23,15 +23,20 @@ public sealed record CancelResult(Session Session, CancelDecision Decision, IRea
 /// </summary>
 public sealed class RegistrationRepository(NpgsqlDataSource dataSource)
 {
+    /// <summary>A waitlisted registration <c>r</c>'s 1-based place in line (null unless waitlisted).</summary>
+    private const string ExistingWaitlistPosition = """
+        case when r.status = 'waitlisted' then
+            (select count(*) from registrations w
+              where w.session_id = r.session_id and w.status = 'waitlisted' and w.waitlist_seq <= r.waitlist_seq)
+        end as ExistingWaitlistPosition
+        """;
+
     /// <summary>The session (locked) and this member's registration in it; for cancellations.</summary>
     public const string LockSql = $"""
         select {SessionRepository.Columns},
                s.confirmed_count as Confirmed, s.waitlisted_count as Waitlisted,
                r.status as Existing,
-               case when r.status = 'waitlisted' then
-                   (select count(*) from registrations w
-                     where w.session_id = s.id and w.status = 'waitlisted' and w.waitlist_seq <= r.waitlist_seq)
-               end as ExistingWaitlistPosition
+               {ExistingWaitlistPosition}
         from sessions s
         left join registrations r on r.session_id = s.id and r.member_id = @memberId
         where s.id = @sessionId
@@ -48,10 +53,7 @@ public sealed class RegistrationRepository(NpgsqlDataSource dataSource)
          where s.id = @sessionId
            for update of s;
         select r.member_id as MemberId, r.status as Existing,
-               case when r.status = 'waitlisted' then
-                   (select count(*) from registrations w
-                     where w.session_id = r.session_id and w.status = 'waitlisted' and w.waitlist_seq <= r.waitlist_seq)
-               end as ExistingWaitlistPosition
+               {ExistingWaitlistPosition}
           from registrations r
          where r.session_id = @sessionId and r.member_id = any(@memberIds)
         """;
@@ -331,10 +333,7 @@ public sealed class RegistrationRepository(NpgsqlDataSource dataSource)
         const string Sql = $"""
             select {SessionRepository.Columns},
                    r.status as Existing,
-                   case when r.status = 'waitlisted' then
-                       (select count(*) from registrations w
-                         where w.session_id = s.id and w.status = 'waitlisted' and w.waitlist_seq <= r.waitlist_seq)
-                   end as ExistingWaitlistPosition
+                   {ExistingWaitlistPosition}
             from registrations r
             join sessions s on s.id = r.session_id
             where r.member_id = @memberId and r.status <> 'cancelled'
