@@ -69,6 +69,7 @@ public static class JobsExtensions
             server.WorkerCount = options.WorkerCount;
             server.ShutdownTimeout = TimeSpan.FromSeconds(20);
         });
+        services.AddHostedService<RecurringJobsRegistration>();
         return services;
     }
 }
@@ -80,4 +81,20 @@ public static class JobsExtensions
 internal sealed class DataSourceConnectionFactory(NpgsqlDataSource dataSource) : IConnectionFactory
 {
     public NpgsqlConnection GetOrCreateConnection() => dataSource.CreateConnection();
+}
+
+/// <summary>Recurring jobs, registered once at start-up under stable ids (re-registering only updates them).</summary>
+internal sealed class RecurringJobsRegistration(IRecurringJobManager recurring, IOptions<Community.CommunityOptions> community) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        recurring.AddOrUpdate<Inbox.InboxCleanupJob>(
+            Inbox.InboxCleanupJob.RecurringId,
+            job => job.RunAsync(CancellationToken.None),
+            Cron.Daily(4),
+            new RecurringJobOptions { TimeZone = community.Value.Zone });
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -19,6 +19,7 @@ public static class StorageExtensions
         services.AddSingleton<Sessions.SessionRepository>();
         services.AddSingleton<Signup.RegistrationRepository>();
         services.AddSingleton<Inbox.InboxRepository>();
+        services.AddTransient<Inbox.InboxCleanupJob>();
         return services;
     }
 }
