@@ -193,6 +193,11 @@ internal sealed class RemindersScenario : IScenario
             }
 
             await Task.Delay(1000, ct);
+            foreach (var line in bot.Tail().Split('\n').Where(l => l.Contains("Fan-out", StringComparison.Ordinal) || l.Contains("fail", StringComparison.OrdinalIgnoreCase)))
+            {
+                BenchContext.Progress($"bot: {line.Trim()}");
+            }
+
             var peakMemory = bot.PeakMemoryMegabytes();
             await bot.StopAsync(TimeSpan.FromSeconds(20));
 
@@ -207,6 +212,8 @@ internal sealed class RemindersScenario : IScenario
             var hangfireJobs = await ScalarAsync<long>(connectionString, "select count(*) from hangfire.job", ct);
             var slots = await ScalarAsync<long>(connectionString, "select count(*) from reminder_slots", ct);
             var (first, last) = received.FirstAndLast();
+            var (gaps, gapMs) = received.Gaps(30);
+            BenchContext.Progress($"pauses over 30 ms between arrivals: {gaps}, {gapMs:0} ms in all");
             var firstWall = anchorWall + Stopwatch.GetElapsedTime(anchor, first);
             return new BotRun(
                 (registrants - 1) / (BenchContext.Milliseconds(first, last) / 1000),
@@ -308,6 +315,14 @@ internal sealed class RemindersScenario : IScenario
         }
 
         public (long First, long Last) FirstAndLast() => (_at.Min(), _at.Max());
+
+        /// <summary>Pauses between consecutive arrivals longer than <paramref name="ms"/>: how many, and their total in ms.</summary>
+        public (int Count, double TotalMs) Gaps(double ms)
+        {
+            var sorted = _at.Order().ToArray();
+            var gaps = sorted.Zip(sorted.Skip(1), (a, b) => BenchContext.Milliseconds(a, b)).Where(g => g > ms).ToList();
+            return (gaps.Count, gaps.Sum());
+        }
 
         /// <summary>The most sends received within any one second (a sliding window over arrival times).</summary>
         public int WorstSecond()
