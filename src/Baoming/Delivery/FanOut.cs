@@ -84,22 +84,35 @@ public sealed partial class FanOut(
         var done = total - (await ledger.StatsAsync(topic, cancellationToken)).Pending;
         LogStarting(topic, total);
 
-        while (!cancellationToken.IsCancellationRequested)
+        // Pipelined, so the limiter's slots are not wasted between batches: the next batch is
+        // claimed while one goes out, and a finished batch's outcomes are written back while the
+        // next one goes out. At most two batches are claimed at a time.
+        var claimed = await ClaimAsync(topic, cancellationToken);
+        var writingBack = Task.CompletedTask;
+        while (claimed.Count > 0)
         {
-            var claimed = await Retry.UntilDoneAsync(ct => ledger.ClaimAsync(topic, ClaimBatch, ct), logger, cancellationToken);
-            if (claimed.Count == 0)
-            {
-                break;
-            }
-
             foreach (var key in claimed.Select(c => (c.Variant, Languages.FromTelegramCode(c.LanguageCode))).Distinct().Where(k => !replies.ContainsKey(k)))
             {
                 replies[key] = await handler.RenderAsync(topic, key.Variant, key.Item2, cancellationToken);
             }
 
-            var completions = await SendBatchAsync(claimed, replies, cancellationToken);
+            // Claimed while this batch goes out: a claim on a big topic can take longer than the
+            // limiter's lead, and the send slots it took would be lost.
+            var claiming = ClaimAsync(topic, cancellationToken);
+            var sending = await DispatchAsync(claimed, replies, cancellationToken);
+            var next = await claiming;
+            await writingBack;
+            writingBack = WriteBackAsync(sending);
+            claimed = next;
+        }
+
+        await writingBack;
+
+        async Task WriteBackAsync(Task<Completion[]> sending)
+        {
+            var completions = await sending;
             await Retry.UntilDoneAsync(ct => ledger.CompleteAsync(completions, ct), logger, CancellationToken.None);
-            done += completions.Count;
+            done += completions.Length;
             if (progress is not null)
             {
                 var seconds = TimeProvider.System.GetElapsedTime(started).TotalSeconds;
@@ -117,11 +130,24 @@ public sealed partial class FanOut(
         return stats;
     }
 
+    private async Task<IReadOnlyList<Claimed>> ClaimAsync(string topic, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Retry.UntilDoneAsync(ct => ledger.ClaimAsync(topic, ClaimBatch, ct), logger, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return [];
+        }
+    }
+
     /// <summary>
-    /// Sends one claimed batch: each rate-limiter reservation covers a few sends that go out
-    /// together. Claimed rows not attempted because of shutdown go back to pending.
+    /// Starts one claimed batch's sends: each rate-limiter reservation covers a short run of sends,
+    /// each at its own slot. Returns once the last send has started, with all of them still running.
+    /// Claimed rows not attempted because of shutdown go back to pending.
     /// </summary>
-    private async Task<List<Completion>> SendBatchAsync(IReadOnlyList<Claimed> claimed, Dictionary<(short, Language), Reply> replies, CancellationToken cancellationToken)
+    private async Task<Task<Completion[]>> DispatchAsync(IReadOnlyList<Claimed> claimed, Dictionary<(short, Language), Reply> replies, CancellationToken cancellationToken)
     {
         var inFlight = new List<Task<Completion>>(claimed.Count);
         var attempted = 0;
@@ -129,10 +155,12 @@ public sealed partial class FanOut(
         {
             foreach (var chunk in claimed.Chunk(limiter.BatchSize))
             {
-                await limiter.AcquireAsync(chunk.Length, cancellationToken);
-                foreach (var row in chunk)
+                var reservation = await limiter.ReserveAsync(chunk.Length, cancellationToken);
+                await reservation.StartAsync(cancellationToken);
+                for (var i = 0; i < chunk.Length; i++)
                 {
-                    inFlight.Add(SendOneAsync(row, replies[(row.Variant, Languages.FromTelegramCode(row.LanguageCode))], cancellationToken));
+                    var row = chunk[i];
+                    inFlight.Add(SendOneAsync(row, reservation, i, replies[(row.Variant, Languages.FromTelegramCode(row.LanguageCode))]));
                     attempted++;
                 }
             }
@@ -146,13 +174,15 @@ public sealed partial class FanOut(
             }
         }
 
-        return [.. await Task.WhenAll(inFlight)];
+        return Task.WhenAll(inFlight);
     }
 
-    private async Task<Completion> SendOneAsync(Claimed row, Reply reply, CancellationToken cancellationToken)
+    private async Task<Completion> SendOneAsync(Claimed row, RateLimiter.Reservation reservation, int slot, Reply reply)
     {
-        // Once a send has started it is finished even during shutdown: abandoning it midway would
-        // leave its outcome unknown.
+        // Its own slot within the reservation, so a run goes out evenly rather than in one burst.
+        // Once dispatched a send is finished even during shutdown (a run lasts 1/20 s): abandoning
+        // it midway would leave its outcome unknown.
+        await limiter.WaitForSlotAsync(reservation, slot, CancellationToken.None);
         await limiter.PaceChatAsync(row.MemberId, CancellationToken.None);
         var outcome = await messenger.SendAsync(new Outgoing(row.MemberId, reply), CancellationToken.None);
         return new Completion(row.Id, outcome.Status.ToString().ToLowerInvariant(), outcome.MessageId);

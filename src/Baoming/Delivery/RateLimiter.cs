@@ -15,8 +15,8 @@ namespace Baoming.Delivery;
 public sealed class RateLimiter(NpgsqlDataSource dataSource, IOptionsMonitor<TelegramOptions> options)
 {
     /// <summary>
-    /// A little below the limit: a run of slots is sent together at its start, and network jitter
-    /// must not push one second over the limit.
+    /// A little below the limit: a send held up by a pause (GC, a busy machine) goes out late,
+    /// close to the next one, and network jitter must not push one second over the limit.
     /// </summary>
     public const double Headroom = 0.97;
 
@@ -29,26 +29,84 @@ public sealed class RateLimiter(NpgsqlDataSource dataSource, IOptionsMonitor<Tel
 
     private static readonly TimeProvider Clock = TimeProvider.System;
 
+    /// <summary>The most this process sends, as a share of the limit, when catching up after a pause.</summary>
+    public const double LocalCeiling = 0.985;
+
+    /// <summary>How many sends may leave this process back to back.</summary>
+    private const int LocalBurst = 4;
+
     private readonly ConcurrentDictionary<long, long> lastSendToChat = new();
+    private readonly Lock localGate = new();
+    private long localTheoreticalAt;
 
     public double Rate => options.CurrentValue.MaxMessagesPerSecond * Headroom;
 
-    /// <summary>How many sends one reservation may cover: about 1/40 s of sending, at least one.</summary>
-    public int BatchSize => Math.Max(1, (int)(Rate / 40));
+    /// <summary>
+    /// How many sends one reservation covers: about 1/20 s of sending, at least one. The sends of a
+    /// reservation are spread over it (see <see cref="WaitForSlotAsync"/>), so its size adds no burst.
+    /// </summary>
+    public int BatchSize => Math.Max(1, (int)(Rate / 20));
 
-    /// <summary>Reserves <paramref name="count"/> sends and waits until they may go.</summary>
-    public async Task AcquireAsync(int count, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reserves <paramref name="count"/> consecutive send slots after the last reserved one. The
+    /// caller waits for <see cref="Reservation.StartAsync"/> and then reserves the next run at once:
+    /// reserving a whole run ahead means a slow round trip or a short pause loses no slots.
+    /// </summary>
+    public async Task<Reservation> ReserveAsync(int count, CancellationToken cancellationToken)
     {
+        var rate = Rate;
         double wait;
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         {
             wait = await connection.ExecuteScalarAsync<double>(new CommandDefinition(
-                ReserveSql, new { count = (double)count, rate = Rate }, cancellationToken: cancellationToken));
+                ReserveSql, new { count = (double)count, rate }, cancellationToken: cancellationToken));
         }
 
-        if (wait > 0)
+        // The database clock decided the slot; from here on it is local time.
+        return new Reservation(Clock.GetTimestamp() + (long)(wait * Clock.TimestampFrequency), rate);
+    }
+
+    /// <summary>
+    /// Waits for the <paramref name="index"/>-th slot of <paramref name="reservation"/> (0-based),
+    /// then for this process's own pace: after a pause (GC, a busy machine) the sends whose slots
+    /// went by leave at <see cref="LocalCeiling"/> of the limit, a few at a time, not in one burst
+    /// that would put more than the limit into one second.
+    /// </summary>
+    public async Task WaitForSlotAsync(Reservation reservation, int index, CancellationToken cancellationToken)
+    {
+        var due = reservation.Start + (long)(index / reservation.Rate * Clock.TimestampFrequency);
+        var wait = Clock.GetElapsedTime(Clock.GetTimestamp(), due);
+        if (wait > TimeSpan.Zero)
         {
-            await Task.Delay(TimeSpan.FromSeconds(wait), cancellationToken);
+            await Task.Delay(wait, cancellationToken);
+        }
+
+        // A virtual-scheduling pacer (GCRA): each send moves the theoretical arrival time on by
+        // one spacing; a send may go while that time is at most LocalBurst spacings ahead of now.
+        var spacing = Clock.TimestampFrequency / (options.CurrentValue.MaxMessagesPerSecond * LocalCeiling);
+        long leaveAt;
+        lock (localGate)
+        {
+            var now = Clock.GetTimestamp();
+            var theoretical = Math.Max(localTheoreticalAt, now);
+            localTheoreticalAt = theoretical + (long)spacing;
+            leaveAt = theoretical - (long)(spacing * LocalBurst);
+        }
+
+        var hold = Clock.GetElapsedTime(Clock.GetTimestamp(), leaveAt);
+        if (hold > TimeSpan.Zero)
+        {
+            await Task.Delay(hold, cancellationToken);
+        }
+    }
+
+    /// <summary>A run of send slots, 1 / <see cref="Rate"/> apart, beginning at <see cref="Start"/> (a local timestamp).</summary>
+    public sealed record Reservation(long Start, double Rate)
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            var wait = Clock.GetElapsedTime(Clock.GetTimestamp(), Start);
+            return wait > TimeSpan.Zero ? Task.Delay(wait, cancellationToken) : Task.CompletedTask;
         }
     }
 

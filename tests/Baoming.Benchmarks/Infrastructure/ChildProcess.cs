@@ -80,6 +80,24 @@ internal sealed class ChildProcess : IAsyncDisposable
         return ticks * 1000.0 / 100; // USER_HZ is 100 on Linux
     }
 
+    /// <summary>Waits for a program that ends by itself (e.g. <c>migrate</c>); false if it is still running after <paramref name="timeout"/>.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout, CancellationToken ct)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(limit.Token);
+            return true;
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    public int ExitCode => _process.ExitCode;
+
     public string Tail()
     {
         lock (_gate) return string.Join('\n', _tail);
