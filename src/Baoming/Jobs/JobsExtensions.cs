@@ -70,6 +70,8 @@ public static class JobsExtensions
             server.ShutdownTimeout = TimeSpan.FromSeconds(20);
         });
         services.AddHostedService<RecurringJobsRegistration>();
+        // The verbs that run jobs also plant them.
+        services.AddHostedService<Reminders.ReminderStartup>();
         return services;
     }
 }

@@ -1,16 +1,14 @@
-using Baoming.Reminders;
-
 namespace Baoming.Sessions;
 
 /// <summary>
 /// Brings the configured sessions into the database at start-up; a configured session whose time
-/// changed is a move (registrants told, reminders re-planted). Then every session's reminders are
-/// checked against its time and the configured offsets.
+/// changed is a move (registrants told, reminders re-planted). Planting every session's reminders
+/// is left to <see cref="Reminders.ReminderStartup"/>, after the bot is serving: Hangfire's storage
+/// takes a while to open, and nothing here should wait for it unless a session actually moved.
 /// </summary>
 public sealed partial class SessionSync(
     SessionRepository sessions,
-    SessionLifecycle lifecycle,
-    ReminderScheduler reminders,
+    IServiceProvider services,
     IOptions<SessionCatalogOptions> options,
     ILogger<SessionSync> logger)
 {
@@ -23,11 +21,10 @@ public sealed partial class SessionSync(
             LogSynced(configured.Count);
             foreach (var move in moves)
             {
-                await lifecycle.MovedAsync(move, cancellationToken);
+                // Only now is the job storage needed: the move is known only at this moment, so it is handled at once.
+                await services.GetRequiredService<SessionLifecycle>().MovedAsync(move, cancellationToken);
             }
         }
-
-        await reminders.SyncAllAsync(cancellationToken);
     }
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Configuration sessions upserted: {Count}")]
