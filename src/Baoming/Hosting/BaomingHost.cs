@@ -84,6 +84,7 @@ public static class BaomingHost
         // Features that plug into the conversation (commands, buttons) and the verbs.
         services.AddExport();
         services.AddRoleCommands();
+        services.AddSessionCommands();
         return services;
     }
 

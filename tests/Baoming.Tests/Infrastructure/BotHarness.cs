@@ -132,6 +132,15 @@ public sealed class BotHarness : IAsyncDisposable
         return replies[before];
     }
 
+    /// <summary>Presses a button and waits for the notice on the button (answerCallbackQuery) rather than a message.</summary>
+    public async Task<string?> PressForNoticeAsync(long userId, string data, string language = "zh-hans")
+    {
+        var before = Telegram.CallbackAnswers.Count;
+        Press(userId, data, language);
+        await Telegram.WaitUntilAsync(() => Telegram.CallbackAnswers.Count > before, TimeSpan.FromSeconds(10), () => "no answer to the button press");
+        return Telegram.CallbackAnswers[before].Text;
+    }
+
     /// <summary>Waits until every update fed so far has been stored, handled and marked processed.</summary>
     public async Task WaitUntilIdleAsync(TimeSpan? timeout = null)
     {
