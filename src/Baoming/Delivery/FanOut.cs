@@ -23,6 +23,15 @@ public interface ITopic
 
     /// <summary>Called once the ledger holds no pending rows for the topic.</summary>
     Task CompletedAsync(string topic, DeliveryStats stats, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Asked before each batch is claimed: false stops the run (e.g. a broadcast cancelled by an
+    /// organizer), leaving the rest pending and <see cref="CompletedAsync"/> uncalled.
+    /// </summary>
+    Task<bool> ShouldContinueAsync(string topic, CancellationToken cancellationToken) => Task.FromResult(true);
+
+    /// <summary>After each batch: how far the run is (for a status message; throttling is the topic's business).</summary>
+    Task ProgressAsync(string topic, FanOutProgress progress, CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>Progress of a fan-out, for status messages.</summary>
@@ -40,9 +49,15 @@ public sealed partial class FanOut(
     IMessenger messenger,
     ILogger<FanOut> logger)
 {
-    private const int ClaimBatch = 500;
+    private const int MaxClaimBatch = 500;
 
     private readonly Dictionary<string, ITopic> topics = topics.ToDictionary(t => t.Kind, StringComparer.Ordinal);
+
+    /// <summary>
+    /// About two seconds of sending per claim, at most <see cref="MaxClaimBatch"/>: between claims a run
+    /// notices a cancellation and reports progress, so at a low rate a batch must stay short.
+    /// </summary>
+    private int ClaimBatchSize => Math.Clamp((int)(limiter.Rate * 2), limiter.BatchSize, MaxClaimBatch);
 
     public ITopic TopicFor(string topic) =>
         topics.TryGetValue(topic.Split(':', 2)[0], out var handler)
@@ -78,11 +93,18 @@ public sealed partial class FanOut(
         var replies = new Dictionary<(short, Language), Reply>();
         var started = TimeProvider.System.GetTimestamp();
         var done = total - (await ledger.StatsAsync(topic, cancellationToken)).Pending;
+        var doneBefore = done;
         LogStarting(topic, total);
 
         while (!cancellationToken.IsCancellationRequested)
         {
-            var claimed = await Retry.UntilDoneAsync(ct => ledger.ClaimAsync(topic, ClaimBatch, ct), logger, cancellationToken);
+            if (!await Retry.UntilDoneAsync(ct => handler.ShouldContinueAsync(topic, ct), logger, cancellationToken))
+            {
+                LogStopped(topic);
+                break;
+            }
+
+            var claimed = await Retry.UntilDoneAsync(ct => ledger.ClaimAsync(topic, ClaimBatchSize, ct), logger, cancellationToken);
             if (claimed.Count == 0)
             {
                 break;
@@ -96,10 +118,12 @@ public sealed partial class FanOut(
             var completions = await SendBatchAsync(claimed, replies, cancellationToken);
             await Retry.UntilDoneAsync(ct => ledger.CompleteAsync(completions, ct), logger, CancellationToken.None);
             done += completions.Count;
+            var seconds = TimeProvider.System.GetElapsedTime(started).TotalSeconds;
+            var report = new FanOutProgress(done, total, seconds > 0 ? (done - doneBefore) / seconds : 0);
+            await handler.ProgressAsync(topic, report, cancellationToken);
             if (progress is not null)
             {
-                var seconds = TimeProvider.System.GetElapsedTime(started).TotalSeconds;
-                await progress(new FanOutProgress(done, total, seconds > 0 ? done / seconds : 0));
+                await progress(report);
             }
         }
 
@@ -165,6 +189,9 @@ public sealed partial class FanOut(
 
     [LoggerMessage(EventId = 604, Level = LogLevel.Information, Message = "Fan-out {Topic} is running elsewhere; leaving it to that run")]
     private partial void LogBusy(string topic);
+
+    [LoggerMessage(EventId = 605, Level = LogLevel.Information, Message = "Fan-out {Topic} stopped: the topic was withdrawn")]
+    private partial void LogStopped(string topic);
 
     [LoggerMessage(EventId = 603, Level = LogLevel.Information, Message = "Fan-out {Topic} no longer applies; nothing sent")]
     private partial void LogNotApplicable(string topic);
