@@ -54,6 +54,8 @@ public static class JobsExtensions
                 DistributedLockTimeout = TimeSpan.FromMinutes(1),
             });
         });
+        // Likewise the activator: jobs are built by this host's container.
+        services.AddSingleton<JobActivator>(provider => new Hangfire.AspNetCore.AspNetCoreJobActivator(provider.GetRequiredService<IServiceScopeFactory>()));
         services.AddHangfire((provider, configuration) => configuration
             .UseLogProvider(new HostLogProvider(provider.GetRequiredService<ILoggerFactory>()))
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
@@ -72,6 +74,10 @@ public static class JobsExtensions
             // The default 15 s poll makes reminders ~9 s late on median; 1 s keeps them on time.
             server.SchedulePollingInterval = options.SchedulePollingInterval;
             server.WorkerCount = options.WorkerCount;
+            // This host's container builds the jobs, not the process-wide JobActivator.Current (the
+            // last host configured): with several hosts in one process (the tests) a job fetched
+            // here would otherwise run against another host's services and database.
+            server.Activator = provider.GetRequiredService<JobActivator>();
             server.ShutdownTimeout = TimeSpan.FromSeconds(20);
         });
         return services;
