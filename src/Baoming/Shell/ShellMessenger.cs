@@ -21,14 +21,14 @@ public sealed class ShellMessenger(TextWriter output) : IMessenger
     {
         lock (gate)
         {
+            var text = message.Reply.IsHtml ? Core.Organizers.TelegramHtml.ToPlain(message.Reply.Text) : message.Reply.Text;
             if (message.ChatId != ChatId)
             {
-                output.WriteLine($"  (→ member {message.ChatId}: {message.Reply.Text.ReplaceLineEndings(" ")})");
+                output.WriteLine($"  (→ member {message.ChatId}: {text.ReplaceLineEndings(" ")})");
                 return Task.FromResult(SendOutcome.Sent(Interlocked.Increment(ref nextMessageId)));
             }
 
             output.WriteLine();
-            var text = message.Reply.IsHtml ? Core.Organizers.TelegramHtml.ToPlain(message.Reply.Text) : message.Reply.Text;
             foreach (var line in text.Split('\n'))
             {
                 output.WriteLine("🤖 " + line);
