@@ -12,6 +12,12 @@ public sealed record Reply(string Text, IReadOnlyList<IReadOnlyList<Button>> Key
         new(text, [.. buttons.Select(b => (IReadOnlyList<Button>)[b])]);
 
     public IEnumerable<Button> Buttons => Keyboard.SelectMany(row => row);
+
+    /// <summary>
+    /// The text is Telegram HTML (<c>parse_mode=HTML</c>). Only broadcasts use it: every other reply is
+    /// plain text, so a title with "&lt;" in it can never break a message.
+    /// </summary>
+    public bool IsHtml { get; init; }
 }
 
 /// <summary>A reply to someone: <see cref="ChatId"/> is a Telegram chat (a member's private chat is their user id).</summary>

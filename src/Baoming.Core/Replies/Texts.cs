@@ -12,7 +12,7 @@ public sealed record MemberSignup(Session Session, RegistrationStatus Status, in
 /// Every sentence the bot says to a member, zh-CN first and English for members whose Telegram
 /// language is English. Pure: the same inputs always give the same text.
 /// </summary>
-public sealed class Texts(Language language, TimeZoneInfo zone)
+public sealed partial class Texts(Language language, TimeZoneInfo zone)
 {
     private bool IsEnglish => language == Language.English;
 

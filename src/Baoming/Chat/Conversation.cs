@@ -20,12 +20,15 @@ public sealed class Conversation(
     RoleService roles,
     IEnumerable<IChatCommand> commands,
     IEnumerable<IButtonHandler> buttons,
+    IEnumerable<IDialogueHandler> dialogues,
+    DialogueStore dialogueStore,
     BotIdentity bot,
     IOptions<CommunityOptions> community,
     TimeProvider time)
 {
     private readonly Dictionary<string, IChatCommand> commands = commands.ToDictionary(c => c.Name, StringComparer.Ordinal);
     private readonly Dictionary<string, IButtonHandler> buttons = buttons.ToDictionary(b => b.Prefix, StringComparer.Ordinal);
+    private readonly Dictionary<string, IDialogueHandler> dialogues = dialogues.ToDictionary(d => d.Kind, StringComparer.Ordinal);
 
     private readonly TimeZoneInfo zone = community.Value.Zone;
 
@@ -39,10 +42,37 @@ public sealed class Conversation(
 
         return incoming switch
         {
-            Incoming.Text text => HandleTextAsync(incoming, MessageParser.Parse(text.Content), texts, cancellationToken),
+            Incoming.Text text => HandleTextOrDialogueAsync(incoming, text.Content, texts, cancellationToken),
             Incoming.ButtonPress press => HandleButtonAsync(incoming, press.Data, texts, cancellationToken),
             _ => Task.FromResult(Response.To(incoming.ChatId, texts.TextOnly())),
         };
+    }
+
+    /// <summary>
+    /// A member with an open dialogue (e.g. writing a broadcast) is answering it: the text goes to the
+    /// dialogue's handler, not to the parser. /cancel drops the dialogue; another command drops it and runs.
+    /// </summary>
+    private async Task<Response> HandleTextOrDialogueAsync(Incoming incoming, string content, Texts texts, CancellationToken cancellationToken)
+    {
+        if (dialogues.Count > 0 && await dialogueStore.FindAsync(incoming.From.UserId, cancellationToken) is { } open)
+        {
+            var role = await roles.GetRoleAsync(incoming.From.UserId, cancellationToken);
+            var isCommand = content.TrimStart().StartsWith('/');
+            if (!dialogues.TryGetValue(open.Kind, out var handler) || role < handler.Requires || isCommand)
+            {
+                await dialogueStore.CloseAsync(incoming.From.UserId, cancellationToken);
+                if (isCommand && MessageParser.Parse(content) is Intent.Cancel)
+                {
+                    return Response.To(incoming.ChatId, texts.DialogueAbandoned());
+                }
+            }
+            else
+            {
+                return await handler.HandleAsync(new ChatContext(incoming, texts, role), content, open.State, cancellationToken);
+            }
+        }
+
+        return await HandleTextAsync(incoming, MessageParser.Parse(content), texts, cancellationToken);
     }
 
     private async Task<Response> HandleTextAsync(Incoming incoming, Intent intent, Texts texts, CancellationToken cancellationToken)

@@ -23,6 +23,18 @@ public interface ITopic
 
     /// <summary>Called once the ledger holds no pending rows for the topic.</summary>
     Task CompletedAsync(string topic, DeliveryStats stats, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Asked before each batch is claimed: false stops the run (e.g. a broadcast cancelled by an
+    /// organizer), leaving the rest pending and <see cref="CompletedAsync"/> uncalled.
+    /// </summary>
+    Task<bool> ShouldContinueAsync(string topic, CancellationToken cancellationToken) => Task.FromResult(true);
+
+    /// <summary>After a stop asked for by <see cref="ShouldContinueAsync"/>, once nothing is in flight any more.</summary>
+    Task StoppedAsync(string topic, DeliveryStats stats, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>After each batch: how far the run is (for a status message; throttling is the topic's business).</summary>
+    Task ProgressAsync(string topic, FanOutProgress progress, CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>Progress of a fan-out, for status messages.</summary>
@@ -42,7 +54,8 @@ public sealed partial class FanOut(
 {
     /// <summary>
     /// Rows claimed (moved to 'sending') at a time: about one second of sending, so a crash leaves at
-    /// most that many with an unknown outcome.
+    /// most that many (two batches, with the pipelining) with an unknown outcome, and a run notices a
+    /// cancellation and reports progress at least that often.
     /// </summary>
     private int ClaimBatch => Math.Clamp((int)limiter.Rate, 10, 500);
 
@@ -82,6 +95,7 @@ public sealed partial class FanOut(
         var replies = new Dictionary<(short, Language), Reply>();
         var started = TimeProvider.System.GetTimestamp();
         var done = total - (await ledger.StatsAsync(topic, cancellationToken)).Pending;
+        var doneBefore = done;
         LogStarting(topic, total);
 
         // Pipelined, so the limiter's slots are not wasted between batches: the next batch is
@@ -91,6 +105,17 @@ public sealed partial class FanOut(
         var writingBack = Task.CompletedTask;
         while (claimed.Count > 0)
         {
+            if (!await Retry.UntilDoneAsync(ct => handler.ShouldContinueAsync(topic, ct), logger, cancellationToken))
+            {
+                // Stopped (e.g. a cancelled broadcast): what was claimed but not sent goes back, unsent;
+                // the batch already going out finishes first, so the final report is the last word.
+                await Retry.UntilDoneAsync(ct => ledger.ReleaseAsync([.. claimed.Select(c => c.Id)], ct), logger, CancellationToken.None);
+                await writingBack;
+                await handler.StoppedAsync(topic, await ledger.StatsAsync(topic, CancellationToken.None), cancellationToken);
+                LogStopped(topic);
+                return await ledger.StatsAsync(topic, CancellationToken.None);
+            }
+
             foreach (var key in claimed.Select(c => (c.Variant, Languages.FromTelegramCode(c.LanguageCode))).Distinct().Where(k => !replies.ContainsKey(k)))
             {
                 replies[key] = await handler.RenderAsync(topic, key.Variant, key.Item2, cancellationToken);
@@ -113,10 +138,12 @@ public sealed partial class FanOut(
             var completions = await sending;
             await Retry.UntilDoneAsync(ct => ledger.CompleteAsync(completions, ct), logger, CancellationToken.None);
             done += completions.Length;
+            var seconds = TimeProvider.System.GetElapsedTime(started).TotalSeconds;
+            var report = new FanOutProgress(done, total, seconds > 0 ? (done - doneBefore) / seconds : 0);
+            await handler.ProgressAsync(topic, report, cancellationToken);
             if (progress is not null)
             {
-                var seconds = TimeProvider.System.GetElapsedTime(started).TotalSeconds;
-                await progress(new FanOutProgress(done, total, seconds > 0 ? done / seconds : 0));
+                await progress(report);
             }
         }
 
@@ -199,6 +226,9 @@ public sealed partial class FanOut(
 
     [LoggerMessage(EventId = 604, Level = LogLevel.Information, Message = "Fan-out {Topic} is running elsewhere; leaving it to that run")]
     private partial void LogBusy(string topic);
+
+    [LoggerMessage(EventId = 605, Level = LogLevel.Information, Message = "Fan-out {Topic} stopped: the topic was withdrawn")]
+    private partial void LogStopped(string topic);
 
     [LoggerMessage(EventId = 603, Level = LogLevel.Information, Message = "Fan-out {Topic} no longer applies; nothing sent")]
     private partial void LogNotApplicable(string topic);

@@ -39,6 +39,9 @@ public sealed class RateLimiter(NpgsqlDataSource dataSource, IOptionsMonitor<Tel
     private readonly Lock localGate = new();
     private long localTheoreticalAt;
 
+    /// <summary>Until when this process already paused the shared limiter (a <see cref="TimeProvider"/> timestamp).</summary>
+    private long pausedUntil;
+
     public double Rate => options.CurrentValue.MaxMessagesPerSecond * Headroom;
 
     /// <summary>
@@ -107,6 +110,31 @@ public sealed class RateLimiter(NpgsqlDataSource dataSource, IOptionsMonitor<Tel
         {
             var wait = Clock.GetElapsedTime(Clock.GetTimestamp(), Start);
             return wait > TimeSpan.Zero ? Task.Delay(wait, cancellationToken) : Task.CompletedTask;
+        }
+    }
+
+    /// <summary>
+    /// Telegram answered 429: no instance starts a new send before <paramref name="retryAfter"/> has passed.
+    /// </summary>
+    public async Task PauseAsync(TimeSpan retryAfter, CancellationToken cancellationToken)
+    {
+        // A 429 storm answers hundreds of sends in flight at once: one pause per storm is enough.
+        var until = Clock.GetTimestamp() + (long)(retryAfter.TotalSeconds * Clock.TimestampFrequency);
+        var known = Interlocked.Read(ref pausedUntil);
+        if (until - known < Clock.TimestampFrequency / 10 || Interlocked.CompareExchange(ref pausedUntil, until, known) != known)
+        {
+            return;
+        }
+
+        const string Sql = "update rate_limits set next_at = greatest(next_at, clock_timestamp() + make_interval(secs => @seconds)) where name = 'telegram'";
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await connection.ExecuteAsync(new CommandDefinition(Sql, new { seconds = retryAfter.TotalSeconds }, cancellationToken: cancellationToken));
+        }
+        catch (System.Data.Common.DbException)
+        {
+            // Best effort: the sender that got the 429 still waits on its own.
         }
     }
 

@@ -1,3 +1,4 @@
+using Baoming.Broadcasts;
 using Baoming.Chat;
 using Baoming.Community;
 using Baoming.Delivery;
@@ -80,11 +81,14 @@ public static class BaomingHost
         services.AddSingleton<SessionSync>();
         services.AddSingleton<Roles.RoleService>();
         services.AddSingleton<Audit.AuditLog>();
+        services.AddSingleton<DialogueStore>();
         services.AddSingleton<Conversation>();
 
         // Features that plug into the conversation (commands, buttons) and the verbs.
         services.AddExport();
         services.AddRoleCommands();
+        services.AddSessionCommands();
+        services.AddBroadcasts();
         return services;
     }
 

@@ -11,5 +11,13 @@ namespace Baoming.Jobs;
 public sealed class FanOutJob(FanOut fanOut)
 {
     [AutomaticRetry(Attempts = 5, DelaysInSeconds = [5, 15, 60, 300, 900])]
-    public Task RunAsync(string topic, CancellationToken cancellationToken) => fanOut.RunAsync(topic, progress: null, cancellationToken);
+    public async Task RunAsync(string topic, CancellationToken cancellationToken)
+    {
+        await fanOut.RunAsync(topic, progress: null, cancellationToken);
+
+        // Stopped by a shutdown: ending as cancelled makes Hangfire re-queue the job, so the next
+        // start resumes the fan-out (the ledger skips everyone already sent to). Returning normally
+        // would mark it succeeded with recipients still pending.
+        cancellationToken.ThrowIfCancellationRequested();
+    }
 }

@@ -33,28 +33,35 @@ public static class JobsExtensions
     public static IServiceCollection AddJobs(this IServiceCollection services)
     {
         services.AddOptionsWithValidateOnStart<JobsOptions, JobsOptionsValidator>().BindConfiguration(JobsOptions.Section);
-        services.AddHangfire((provider, configuration) =>
+        // The storage is this host's own singleton, not Hangfire's process-wide JobStorage.Current:
+        // with several hosts in one process (the tests) the global one is whichever host configured
+        // last, and a job could land in another host's database.
+        services.AddSingleton<JobStorage>(provider =>
         {
             var options = provider.GetRequiredService<IOptions<JobsOptions>>().Value;
             var connections = new DataSourceConnectionFactory(provider.GetRequiredService<NpgsqlDataSource>());
-            configuration
-                .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-                .UseSimpleAssemblyNameTypeSerializer()
-                .UseRecommendedSerializerSettings()
-                .UsePostgreSqlStorage(o => o.UseConnectionFactory(connections), new PostgreSqlStorageOptions
-                {
-                    SchemaName = "hangfire",
-                    PrepareSchemaIfNecessary = true,
-                    // Mandatory here: without it a long fan-out is picked up again by another worker
-                    // after InvisibilityTimeout while the first run goes on, and sends twice.
-                    UseSlidingInvisibilityTimeout = true,
-                    InvisibilityTimeout = options.InvisibilityTimeout,
-                    // Jobs enqueued by another instance start at once (LISTEN/NOTIFY), not at the next poll.
-                    EnableLongPolling = true,
-                    QueuePollInterval = TimeSpan.FromSeconds(1),
-                    DistributedLockTimeout = TimeSpan.FromMinutes(1),
-                });
+            return new PostgreSqlStorage(connections, new PostgreSqlStorageOptions
+            {
+                SchemaName = "hangfire",
+                PrepareSchemaIfNecessary = true,
+                // Mandatory here: without it a long fan-out is picked up again by another worker
+                // after InvisibilityTimeout while the first run goes on, and sends twice.
+                UseSlidingInvisibilityTimeout = true,
+                InvisibilityTimeout = options.InvisibilityTimeout,
+                // Jobs enqueued by another instance start at once (LISTEN/NOTIFY), not at the next poll.
+                EnableLongPolling = true,
+                QueuePollInterval = TimeSpan.FromSeconds(1),
+                DistributedLockTimeout = TimeSpan.FromMinutes(1),
+            });
         });
+        // Likewise the activator: jobs are built by this host's container.
+        services.AddSingleton<JobActivator>(provider => new Hangfire.AspNetCore.AspNetCoreJobActivator(provider.GetRequiredService<IServiceScopeFactory>()));
+        services.AddHangfire((provider, configuration) => configuration
+            .UseLogProvider(new HostLogProvider(provider.GetRequiredService<ILoggerFactory>()))
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UseStorage(provider.GetRequiredService<JobStorage>()));
         return services;
     }
 
@@ -67,6 +74,10 @@ public static class JobsExtensions
             // The default 15 s poll makes reminders ~9 s late on median; 1 s keeps them on time.
             server.SchedulePollingInterval = options.SchedulePollingInterval;
             server.WorkerCount = options.WorkerCount;
+            // This host's container builds the jobs, not the process-wide JobActivator.Current (the
+            // last host configured): with several hosts in one process (the tests) a job fetched
+            // here would otherwise run against another host's services and database.
+            server.Activator = provider.GetRequiredService<JobActivator>();
             server.ShutdownTimeout = TimeSpan.FromSeconds(20);
         });
         services.AddHostedService<RecurringJobsRegistration>();
@@ -99,4 +110,34 @@ internal sealed class RecurringJobsRegistration(IRecurringJobManager recurring, 
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>
+/// Hangfire keeps its log provider in a process-wide static, so the last host built wins. When that
+/// host is disposed (tests run several hosts in one process) every later Hangfire logger would throw
+/// ObjectDisposedException — even while another host creates its job client. Loggers asked for after
+/// that log nothing instead.
+/// </summary>
+internal sealed class HostLogProvider(ILoggerFactory loggers) : Hangfire.Logging.ILogProvider
+{
+    private readonly Hangfire.AspNetCore.AspNetCoreLogProvider inner = new Hangfire.AspNetCore.AspNetCoreLogProvider(loggers);
+
+    public Hangfire.Logging.ILog GetLogger(string name)
+    {
+        try
+        {
+            return inner.GetLogger(name);
+        }
+        catch (ObjectDisposedException)
+        {
+            return Silent.Instance;
+        }
+    }
+
+    private sealed class Silent : Hangfire.Logging.ILog
+    {
+        public static readonly Silent Instance = new();
+
+        public bool Log(Hangfire.Logging.LogLevel logLevel, Func<string>? messageFunc, Exception? exception = null) => false;
+    }
 }

@@ -28,6 +28,12 @@ public interface IMessenger
     /// <summary>Sends a file (an export) as a document named <paramref name="fileName"/>.</summary>
     Task<SendOutcome> SendDocumentAsync(long chatId, string fileName, Stream content, string? caption, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Replaces the text and buttons of a message sent earlier (a broadcast's status message).
+    /// "Not modified" and a message that is gone are not errors: the next edit tries again.
+    /// </summary>
+    Task<bool> EditAsync(long chatId, long messageId, Reply reply, CancellationToken cancellationToken);
+
     /// <summary>Ends a button press's spinner, with a short notice (Telegram: answerCallbackQuery).</summary>
     Task AnswerButtonAsync(string buttonPressId, string? notice, CancellationToken cancellationToken);
 }

@@ -1,9 +1,25 @@
 using System.Diagnostics;
 using Baoming.Core;
+using Baoming.Core.Organizers;
+using Baoming.Core.Replies;
 using Dapper;
 using Npgsql;
 
 namespace Baoming.Sessions;
+
+/// <summary>What <c>/editsession</c> changes; null fields stay as they are.</summary>
+public sealed record SessionEdit
+{
+    public string? Title { get; init; }
+
+    public bool SetJoinUrl { get; init; }
+
+    public string? JoinUrl { get; init; }
+
+    public IReadOnlyList<string>? Aliases { get; init; }
+
+    public DateTimeOffset? StartsAt { get; init; }
+}
 
 public sealed class SessionRepository(NpgsqlDataSource dataSource, TimeProvider time)
 {
@@ -11,6 +27,12 @@ public sealed class SessionRepository(NpgsqlDataSource dataSource, TimeProvider 
     internal const string Columns = """
         s.id, s.key, s.title, s.aliases, s.starts_at as StartsAt, s.duration_minutes as DurationMinutes,
         s.capacity, s.join_url as JoinUrl, s.description, (s.cancelled_at is not null) as IsCancelled
+        """;
+
+    /// <summary><see cref="Columns"/> for a <c>returning</c> clause, where the table has no alias.</summary>
+    private const string ColumnsUnqualified = """
+        id, key, title, aliases, starts_at as StartsAt, duration_minutes as DurationMinutes,
+        capacity, join_url as JoinUrl, description, (cancelled_at is not null) as IsCancelled
         """;
 
     /// <summary>
@@ -76,6 +98,93 @@ public sealed class SessionRepository(NpgsqlDataSource dataSource, TimeProvider 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<SessionRow>(new CommandDefinition(Sql, cancellationToken: cancellationToken));
         return [.. rows.Select(r => (r.ToSession(), r.Confirmed, r.Waitlisted))];
+    }
+
+    /// <summary>Every session with its seat counts and whether it comes from the configuration; for organizers.</summary>
+    public async Task<IReadOnlyList<SessionCounts>> ListWithSourceAsync(CancellationToken cancellationToken)
+    {
+        const string Sql = $"""
+            select {Columns}, s.confirmed_count as Confirmed, s.waitlisted_count as Waitlisted, s.source as Existing
+            from sessions s order by s.starts_at desc, s.id
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<SessionRow>(new CommandDefinition(Sql, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => new SessionCounts(r.ToSession(), r.Confirmed, r.Waitlisted, r.Existing == "config"))];
+    }
+
+    public async Task<SessionCounts?> FindCountsByKeyAsync(string key, CancellationToken cancellationToken)
+    {
+        const string Sql = $"""
+            select {Columns}, s.confirmed_count as Confirmed, s.waitlisted_count as Waitlisted, s.source as Existing
+            from sessions s where s.key = @key
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<SessionRow>(new CommandDefinition(Sql, new { key }, cancellationToken: cancellationToken));
+        return row is null ? null : new SessionCounts(row.ToSession(), row.Confirmed, row.Waitlisted, row.Existing == "config");
+    }
+
+    /// <summary>
+    /// A session made in chat (<c>source = 'chat'</c>); null when the key is taken. The configuration's
+    /// upsert only touches configured keys, so it survives restarts as it is.
+    /// </summary>
+    public async Task<Session?> CreateAsync(NewSession session, CancellationToken cancellationToken)
+    {
+        const string Sql = $"""
+            insert into sessions (key, title, starts_at, duration_minutes, capacity, source)
+            values (@Key, @Title, @StartsAt, @DurationMinutes, @Capacity, 'chat')
+            on conflict (key) do nothing
+            returning {ColumnsUnqualified}
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<SessionRow>(new CommandDefinition(Sql, new
+        {
+            session.Key,
+            session.Title,
+            StartsAt = session.StartsAt.UtcDateTime,
+            session.DurationMinutes,
+            session.Capacity,
+        }, cancellationToken: cancellationToken));
+        openCache = null;
+        return row?.ToSession();
+    }
+
+    /// <summary>
+    /// Changes a session's title, join link, aliases or start time (not capacity: that promotes, see
+    /// <c>RegistrationRepository.SetCapacityAsync</c>). Returns the session before and after, or null.
+    /// </summary>
+    public async Task<(Session Before, Session After)?> UpdateAsync(long id, SessionEdit edit, CancellationToken cancellationToken)
+    {
+        const string LockSql = $"select {Columns} from sessions s where s.id = @id and s.cancelled_at is null for update";
+        const string UpdateSql = $"""
+            update sessions s
+               set title = coalesce(@Title, title),
+                   join_url = case when @SetJoinUrl then @JoinUrl else join_url end,
+                   aliases = coalesce(@Aliases, aliases),
+                   starts_at = coalesce(@StartsAt, starts_at),
+                   updated_at = now()
+             where s.id = @id
+            returning {Columns}
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var before = await connection.QuerySingleOrDefaultAsync<SessionRow>(new CommandDefinition(LockSql, new { id }, transaction, cancellationToken: cancellationToken));
+        if (before is null)
+        {
+            return null;
+        }
+
+        var after = await connection.QuerySingleAsync<SessionRow>(new CommandDefinition(UpdateSql, new
+        {
+            id,
+            edit.Title,
+            SetJoinUrl = edit.SetJoinUrl,
+            edit.JoinUrl,
+            Aliases = edit.Aliases?.ToArray(),
+            StartsAt = edit.StartsAt?.UtcDateTime,
+        }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        openCache = null;
+        return (before.ToSession(), after.ToSession());
     }
 
     /// <summary>

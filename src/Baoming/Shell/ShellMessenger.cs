@@ -21,14 +21,15 @@ public sealed class ShellMessenger(TextWriter output) : IMessenger
     {
         lock (gate)
         {
+            var text = message.Reply.IsHtml ? Core.Organizers.TelegramHtml.ToPlain(message.Reply.Text) : message.Reply.Text;
             if (message.ChatId != ChatId)
             {
-                output.WriteLine($"  (→ member {message.ChatId}: {message.Reply.Text.ReplaceLineEndings(" ")})");
+                output.WriteLine($"  (→ member {message.ChatId}: {text.ReplaceLineEndings(" ")})");
                 return Task.FromResult(SendOutcome.Sent(Interlocked.Increment(ref nextMessageId)));
             }
 
             output.WriteLine();
-            foreach (var line in message.Reply.Text.Split('\n'))
+            foreach (var line in text.Split('\n'))
             {
                 output.WriteLine("🤖 " + line);
             }
@@ -63,6 +64,14 @@ public sealed class ShellMessenger(TextWriter output) : IMessenger
 
         Note($"📎 {fileName} → {path}{(caption is null ? "" : " — " + caption)}");
         return SendOutcome.Sent(Interlocked.Increment(ref nextMessageId));
+    }
+
+    /// <summary>The terminal cannot change what it printed: an edit prints the new version below.</summary>
+    public Task<bool> EditAsync(long chatId, long messageId, Reply reply, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reply);
+        Note((chatId == ChatId ? "✎ " : $"(✎ member {chatId}) ") + reply.Text.ReplaceLineEndings(" "));
+        return Task.FromResult(true);
     }
 
     public Task AnswerButtonAsync(string buttonPressId, string? notice, CancellationToken cancellationToken) => Task.CompletedTask;

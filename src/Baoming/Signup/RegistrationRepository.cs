@@ -278,6 +278,33 @@ public sealed class RegistrationRepository(NpgsqlDataSource dataSource)
         return new CancelResult(state.Session, decision, promoted);
     }
 
+    /// <summary>
+    /// Sets a session's capacity under its row lock and promotes from the waitlist into any seats that
+    /// opened (in waitlist order). Lowering it never demotes anyone already confirmed. Null when there is no such session.
+    /// </summary>
+    public async Task<(Session Session, IReadOnlyList<Promotion> Promoted)?> SetCapacityAsync(long sessionId, int capacity, CancellationToken cancellationToken)
+    {
+        const string Sql = $"""
+            update sessions s set capacity = @capacity, updated_at = now()
+             where s.id = @sessionId
+            returning {SessionRepository.Columns}, s.confirmed_count as Confirmed, s.waitlisted_count as Waitlisted
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // The update takes the row lock sign-ups take, so counters and seats cannot race.
+        var row = await connection.QuerySingleOrDefaultAsync<SessionRepository.SessionRow>(new CommandDefinition(Sql, new { sessionId, capacity }, transaction, cancellationToken: cancellationToken));
+        if (row is null)
+        {
+            return null;
+        }
+
+        var promoted = row.IsCancelled
+            ? []
+            : await PromoteAsync(connection, transaction, sessionId, SignupRules.SeatsToPromote(capacity, row.Confirmed, row.Waitlisted), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return (row.ToSession(), promoted);
+    }
+
     /// <summary>Moves the first <paramref name="seats"/> waitlisted members up, in waitlist order.</summary>
     internal static async Task<IReadOnlyList<Promotion>> PromoteAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, long sessionId, int seats, CancellationToken cancellationToken)

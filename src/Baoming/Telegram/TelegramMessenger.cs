@@ -1,17 +1,22 @@
 using Baoming.Core;
 using Baoming.Core.Replies;
+using Baoming.Delivery;
 using Baoming.Members;
 using Baoming.Messaging;
 using Telegram.Bot;
 using Telegram.Bot.Exceptions;
 using Telegram.Bot.Types;
+using Telegram.Bot.Types.Enums;
 using Telegram.Bot.Types.ReplyMarkups;
 
 namespace Baoming.Telegram;
 
 /// <summary>Sends replies through the Bot API, turning its errors into outcomes.</summary>
-public sealed partial class TelegramMessenger(ITelegramBotClient client, MemberRepository members, ILogger<TelegramMessenger> logger) : IMessenger
+public sealed partial class TelegramMessenger(ITelegramBotClient client, MemberRepository members, RateLimiter limiter, ILogger<TelegramMessenger> logger) : IMessenger
 {
+    /// <summary>429s waited out per message before giving up (as failed): Telegram asks for seconds, rarely more.</summary>
+    private const int MaxThrottledWaits = 20;
+
     /// <summary>Telegram shows at most 200 characters on a button notice.</summary>
     private const int MaxNoticeLength = 200;
 
@@ -19,13 +24,14 @@ public sealed partial class TelegramMessenger(ITelegramBotClient client, MemberR
 
     public async Task<SendOutcome> SendAsync(Outgoing message, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        for (int attempt = 1, throttled = 0; ; attempt++)
         {
             try
             {
                 var sent = await client.SendMessage(
                     chatId: message.ChatId,
                     text: message.Reply.Text,
+                    parseMode: message.Reply.IsHtml ? ParseMode.Html : ParseMode.None,
                     replyMarkup: ToMarkup(message.Reply),
                     linkPreviewOptions: NoPreview,
                     cancellationToken: cancellationToken);
@@ -37,6 +43,16 @@ public sealed partial class TelegramMessenger(ITelegramBotClient client, MemberR
                 await members.MarkUnreachableAsync(message.ChatId, cancellationToken);
                 LogBlocked(message.ChatId);
                 return new SendOutcome(SendStatus.Blocked);
+            }
+            catch (ApiRequestException e) when (e.ErrorCode == 429 && ++throttled <= MaxThrottledWaits)
+            {
+                // Nothing was sent, so waiting and resending cannot duplicate. Every sender pauses
+                // (the shared limiter moves on by retry_after), not only this one.
+                var retryAfter = TimeSpan.FromSeconds(e.Parameters?.RetryAfter ?? 1);
+                LogThrottled(message.ChatId, retryAfter.TotalSeconds);
+                await limiter.PauseAsync(retryAfter, cancellationToken);
+                await Task.Delay(retryAfter, cancellationToken);
+                attempt--;
             }
             catch (Exception e) when (IsWorthRetrying(e) && attempt < 4)
             {
@@ -88,6 +104,28 @@ public sealed partial class TelegramMessenger(ITelegramBotClient client, MemberR
         }
     }
 
+    public async Task<bool> EditAsync(long chatId, long messageId, Reply reply, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.EditMessageText(
+                chatId: chatId,
+                messageId: checked((int)messageId),
+                text: reply.Text,
+                parseMode: reply.IsHtml ? ParseMode.Html : ParseMode.None,
+                replyMarkup: ToMarkup(reply),
+                linkPreviewOptions: NoPreview,
+                cancellationToken: cancellationToken);
+            return true;
+        }
+        catch (RequestException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // "message is not modified", a deleted message, a 429: a status line can wait for the next edit.
+            LogEditFailed(e, chatId);
+            return false;
+        }
+    }
+
     public async Task AnswerButtonAsync(string buttonPressId, string? notice, CancellationToken cancellationToken)
     {
         try
@@ -132,6 +170,12 @@ public sealed partial class TelegramMessenger(ITelegramBotClient client, MemberR
 
     [LoggerMessage(EventId = 203, Level = LogLevel.Warning, Message = "Send to chat {ChatId} ended with an unknown outcome; not resent")]
     private partial void LogUnknown(Exception exception, long chatId);
+
+    [LoggerMessage(EventId = 206, Level = LogLevel.Information, Message = "Telegram asked to slow down (chat {ChatId}); waiting {Seconds} s")]
+    private partial void LogThrottled(long chatId, double seconds);
+
+    [LoggerMessage(EventId = 205, Level = LogLevel.Debug, Message = "Editing a message in chat {ChatId} failed")]
+    private partial void LogEditFailed(Exception exception, long chatId);
 
     [LoggerMessage(EventId = 204, Level = LogLevel.Debug, Message = "Answering a button press failed")]
     private partial void LogAnswerFailed(Exception exception);

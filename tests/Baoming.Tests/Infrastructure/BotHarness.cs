@@ -1,6 +1,7 @@
 using System.Globalization;
 using Baoming.Hosting;
 using Baoming.Jobs;
+using Baoming.Reminders;
 using Baoming.Telegram;
 using Baoming.Tests.Fakes;
 using Dapper;
@@ -87,6 +88,8 @@ public sealed class BotHarness : IAsyncDisposable
         var host = builder.Build();
         await BaomingHost.PrepareDatabaseAsync(host.Services, CancellationToken.None);
         await host.StartAsync();
+        // Reminders are planted in the background after start; tests want them in place when they begin.
+        await host.Services.GetRequiredService<ReminderScheduler>().SyncAllAsync(CancellationToken.None);
         return new BotHarness(telegram, ownsTelegram, connectionString, host, time, logs);
     }
 
@@ -134,6 +137,15 @@ public sealed class BotHarness : IAsyncDisposable
         Press(userId, data, language);
         var replies = await Telegram.WaitForMessagesAsync(userId, before + 1);
         return replies[before];
+    }
+
+    /// <summary>Presses a button and waits for the notice on the button (answerCallbackQuery) rather than a message.</summary>
+    public async Task<string?> PressForNoticeAsync(long userId, string data, string language = "zh-hans")
+    {
+        var before = Telegram.CallbackAnswers.Count;
+        Press(userId, data, language);
+        await Telegram.WaitUntilAsync(() => Telegram.CallbackAnswers.Count > before, TimeSpan.FromSeconds(10), () => "no answer to the button press");
+        return Telegram.CallbackAnswers[before].Text;
     }
 
     /// <summary>Waits until every update fed so far has been stored, handled and marked processed.</summary>

@@ -1,0 +1,161 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Baoming.Core.Organizers;
+
+/// <summary>Why an organizer's input was refused; each has its own zh/en sentence in <see cref="Replies.Texts"/>.</summary>
+public enum InputError
+{
+    Usage,
+    BadKey,
+    BadDate,
+    BadTime,
+    InThePast,
+    BadMinutes,
+    BadCapacity,
+    MissingTitle,
+    BadLink,
+    UnknownField,
+    Empty,
+    TooLong,
+    BadHtml,
+}
+
+/// <summary>A new session as typed in <c>/newsession KEY 2027-03-03 19:30 90 100 标题…</c>.</summary>
+public sealed record NewSession(string Key, DateTimeOffset StartsAt, int DurationMinutes, int Capacity, string Title);
+
+/// <summary>An input that parsed, or why it did not (with the offending piece, to echo back).</summary>
+public sealed record Parsed<T>(T? Value, InputError? Error = null, string? Detail = null)
+{
+    public bool IsOk => Error is null;
+}
+
+internal static class Parsed
+{
+    public static Parsed<T> Ok<T>(T value) => new(value);
+
+    public static Parsed<T> Fail<T>(InputError error, string? detail = null) => new(default, error, detail);
+}
+
+/// <summary>
+/// Organizers' one-line forms, parsed without I/O: dates and times are in the community's zone
+/// (Beijing time), and a time in the past is refused here so nothing is stored.
+/// </summary>
+public static partial class OrganizerInput
+{
+    public const int MaxMinutes = 24 * 60;
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    private static partial Regex KeyPattern();
+
+    public static bool IsValidKey(string key) => KeyPattern().IsMatch(key);
+
+    /// <summary>"KEY 2027-03-03 19:30 90 100 标题…"; the title is everything after the capacity.</summary>
+    public static Parsed<NewSession> ParseNewSession(string? arguments, TimeZoneInfo zone, DateTimeOffset now)
+    {
+        var parts = Split(arguments, 6);
+        if (parts.Length < 5)
+        {
+            return Parsed.Fail<NewSession>(InputError.Usage);
+        }
+
+        if (!IsValidKey(parts[0]))
+        {
+            return Parsed.Fail<NewSession>(InputError.BadKey, parts[0]);
+        }
+
+        var when = ParseTime(parts[1], parts[2], zone, now);
+        if (!when.IsOk)
+        {
+            return Parsed.Fail<NewSession>(when.Error!.Value, when.Detail);
+        }
+
+        if (!int.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out var minutes) || minutes is < 1 or > MaxMinutes)
+        {
+            return Parsed.Fail<NewSession>(InputError.BadMinutes, parts[3]);
+        }
+
+        if (!TryParseCapacity(parts[4], out var capacity))
+        {
+            return Parsed.Fail<NewSession>(InputError.BadCapacity, parts[4]);
+        }
+
+        return parts.Length < 6 || parts[5].Trim().Length == 0
+            ? Parsed.Fail<NewSession>(InputError.MissingTitle)
+            : Parsed.Ok<NewSession>(new NewSession(parts[0], when.Value, minutes, capacity, parts[5].Trim()));
+    }
+
+    /// <summary>"2027-03-03" and "19:30" in <paramref name="zone"/>; refused when not after <paramref name="now"/>.</summary>
+    public static Parsed<DateTimeOffset> ParseTime(string date, string time, TimeZoneInfo zone, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        if (!DateOnly.TryParseExact(Normalize(date), ["yyyy-MM-dd", "yyyy-M-d", "yyyy/M/d", "yyyy.M.d"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        {
+            return Parsed.Fail<DateTimeOffset>(InputError.BadDate, date);
+        }
+
+        if (!TimeOnly.TryParseExact(Normalize(time), ["HH:mm", "H:mm"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var clock))
+        {
+            return Parsed.Fail<DateTimeOffset>(InputError.BadTime, time);
+        }
+
+        var local = day.ToDateTime(clock, DateTimeKind.Unspecified);
+        var instant = new DateTimeOffset(local, zone.GetUtcOffset(local));
+        return instant <= now
+            ? Parsed.Fail<DateTimeOffset>(InputError.InThePast, $"{date} {time}")
+            : Parsed.Ok<DateTimeOffset>(instant);
+    }
+
+    /// <summary>"2027-03-01 20:00" as one string (a scheduled broadcast's time).</summary>
+    public static Parsed<DateTimeOffset> ParseTime(string? text, TimeZoneInfo zone, DateTimeOffset now)
+    {
+        var parts = Split(text, 2);
+        return parts.Length == 2 ? ParseTime(parts[0], parts[1], zone, now) : Parsed.Fail<DateTimeOffset>(InputError.BadTime, text?.Trim());
+    }
+
+    public static bool TryParseCapacity(string text, out int capacity) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out capacity) && capacity is >= 0 and <= 1_000_000;
+
+    /// <summary>Aliases as typed: comma-separated (ASCII or full-width commas, 、), blanks dropped; "-" clears them.</summary>
+    public static IReadOnlyList<string> ParseAliases(string text) =>
+        text.Trim() == "-"
+            ? []
+            : [.. text.Split([',', '，', '、'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal)];
+
+    /// <summary>An http(s) join link, or "-" to clear it (null).</summary>
+    public static Parsed<string?> ParseLink(string text)
+    {
+        var trimmed = text.Trim();
+        if (trimmed == "-")
+        {
+            return Parsed.Ok<string?>(null);
+        }
+
+        return Uri.TryCreate(trimmed, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+            ? Parsed.Ok<string?>(trimmed)
+            : Parsed.Fail<string?>(InputError.BadLink, trimmed);
+    }
+
+    /// <summary>Splits on whitespace into at most <paramref name="count"/> pieces; the last keeps the rest of the line.</summary>
+    public static string[] Split(string? text, int count) =>
+        (text ?? "").Trim().Split((char[]?)null, count, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>Full-width digits and colons typed on a Chinese keyboard read as ASCII.</summary>
+    private static string Normalize(string text)
+    {
+        var chars = text.Trim().ToCharArray();
+        for (var i = 0; i < chars.Length; i++)
+        {
+            chars[i] = chars[i] switch
+            {
+                >= '０' and <= '９' => (char)(chars[i] - '０' + '0'),
+                '：' => ':',
+                '－' => '-',
+                '／' => '/',
+                _ => chars[i],
+            };
+        }
+
+        return new string(chars);
+    }
+}

@@ -1,0 +1,282 @@
+using Baoming.Audit;
+using Baoming.Chat;
+using Baoming.Community;
+using Baoming.Core;
+using Baoming.Core.Organizers;
+using Baoming.Core.Replies;
+using Baoming.Reminders;
+using Baoming.Roles;
+using Baoming.Signup;
+
+namespace Baoming.Sessions;
+
+public static class SessionCommandsExtensions
+{
+    /// <summary><c>/sessions</c>, <c>/newsession</c>, <c>/editsession</c>, <c>/cancelsession</c> (organizers).</summary>
+    public static IServiceCollection AddSessionCommands(this IServiceCollection services)
+    {
+        services.AddSingleton<IChatCommand, SessionsCommand>();
+        services.AddSingleton<IChatCommand, NewSessionCommand>();
+        services.AddSingleton<IChatCommand, EditSessionCommand>();
+        services.AddSingleton<IChatCommand, CancelSessionCommand>();
+        services.AddSingleton<IButtonHandler, CancelSessionButton>();
+        return services;
+    }
+}
+
+/// <summary><c>/sessions</c>: upcoming sessions, then those of the last weeks and the cancelled ones, with seat counts.</summary>
+public sealed class SessionsCommand(SessionRepository sessions, TimeProvider time) : IChatCommand
+{
+    private const int MaxEach = 15;
+
+    private static readonly TimeSpan RecentWindow = TimeSpan.FromDays(30);
+
+    public string Name => "sessions";
+
+    public Role Requires => Role.Organizer;
+
+    public async Task<Response> HandleAsync(ChatContext context, string? arguments, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var now = time.GetUtcNow();
+        var all = await sessions.ListWithSourceAsync(cancellationToken);
+        var upcoming = all.Where(s => s.Session.IsOpenAt(now)).OrderBy(s => s.Session.StartsAt).Take(MaxEach).ToList();
+        var recent = all.Where(s => !s.Session.IsOpenAt(now) && s.Session.StartsAt > now - RecentWindow).Take(MaxEach).ToList();
+        return context.Reply(context.Texts.SessionsOverview(upcoming, recent));
+    }
+}
+
+/// <summary><c>/newsession KEY 2027-03-03 19:30 90 100 标题…</c>: a session made in chat, with its reminders.</summary>
+public sealed class NewSessionCommand(
+    SessionRepository sessions,
+    ReminderScheduler reminders,
+    AuditLog audit,
+    IOptions<CommunityOptions> community,
+    TimeProvider time) : IChatCommand
+{
+    public string Name => "newsession";
+
+    public Role Requires => Role.Organizer;
+
+    public async Task<Response> HandleAsync(ChatContext context, string? arguments, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var texts = context.Texts;
+        var parsed = OrganizerInput.ParseNewSession(arguments, community.Value.Zone, time.GetUtcNow());
+        if (!parsed.IsOk)
+        {
+            return context.Reply(texts.NewSessionUsage(texts.InputProblem(parsed.Error!.Value, parsed.Detail)));
+        }
+
+        var input = parsed.Value!;
+        var created = await sessions.CreateAsync(input, cancellationToken);
+        if (created is null)
+        {
+            return context.Reply(texts.DuplicateKey(input.Key));
+        }
+
+        await reminders.SyncAsync(created.Id, cancellationToken);
+        await audit.WriteAsync(context.MemberId, "session.create", new
+        {
+            session_id = created.Id,
+            key = created.Key,
+            title = created.Title,
+            starts_at = created.StartsAt,
+            duration_minutes = created.DurationMinutes,
+            capacity = created.Capacity,
+        }, cancellationToken);
+        return context.Reply(texts.SessionCreated(created));
+    }
+}
+
+/// <summary>
+/// <c>/editsession KEY field value</c>: title, time, capacity, link, aliases. A new time re-anchors
+/// the reminders and tells registrants once; a larger capacity promotes from the waitlist.
+/// </summary>
+public sealed class EditSessionCommand(
+    SessionRepository sessions,
+    RegistrationRepository registrations,
+    SessionLifecycle lifecycle,
+    AuditLog audit,
+    IOptions<CommunityOptions> community,
+    TimeProvider time) : IChatCommand
+{
+    public string Name => "editsession";
+
+    public Role Requires => Role.Organizer;
+
+    public async Task<Response> HandleAsync(ChatContext context, string? arguments, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var texts = context.Texts;
+        var parts = OrganizerInput.Split(arguments, 3);
+        if (parts.Length < 3)
+        {
+            return context.Reply(texts.EditSessionUsage());
+        }
+
+        var (key, field, value) = (parts[0], parts[1].ToLowerInvariant(), parts[2]);
+        if (await sessions.FindCountsByKeyAsync(key, cancellationToken) is not { } found)
+        {
+            return context.Reply(texts.UnknownSessionKey(key));
+        }
+
+        if (found.Session.IsCancelled)
+        {
+            return context.Reply(texts.SessionIsCancelled(found.Session));
+        }
+
+        SessionEdit? edit = null;
+        switch (field)
+        {
+            case "title":
+                edit = new SessionEdit { Title = value };
+                break;
+
+            case "time":
+                var when = OrganizerInput.ParseTime(value, community.Value.Zone, time.GetUtcNow());
+                if (!when.IsOk)
+                {
+                    return context.Reply(texts.EditSessionUsage(texts.InputProblem(when.Error!.Value, when.Detail)));
+                }
+
+                edit = new SessionEdit { StartsAt = when.Value };
+                break;
+
+            case "link":
+                var link = OrganizerInput.ParseLink(value);
+                if (!link.IsOk)
+                {
+                    return context.Reply(texts.EditSessionUsage(texts.InputProblem(link.Error!.Value, link.Detail)));
+                }
+
+                edit = new SessionEdit { SetJoinUrl = true, JoinUrl = link.Value };
+                break;
+
+            case "aliases":
+                edit = new SessionEdit { Aliases = OrganizerInput.ParseAliases(value) };
+                break;
+
+            case "capacity":
+                return await SetCapacityAsync(context, found, value, cancellationToken);
+
+            default:
+                return context.Reply(texts.EditSessionUsage(texts.InputProblem(InputError.UnknownField, field)));
+        }
+
+        if (await sessions.UpdateAsync(found.Session.Id, edit, cancellationToken) is not var (before, after))
+        {
+            return context.Reply(texts.SessionIsCancelled(found.Session));
+        }
+
+        if (before.StartsAt != after.StartsAt)
+        {
+            await lifecycle.MovedAsync(new SessionMove(after.Id, before.StartsAt, after.StartsAt), cancellationToken);
+        }
+
+        await audit.WriteAsync(context.MemberId, "session.edit", new
+        {
+            session_id = after.Id,
+            key = after.Key,
+            field,
+            before = Describe(before, field),
+            after = Describe(after, field),
+        }, cancellationToken);
+        return context.Reply(texts.SessionEdited(after, field, promoted: 0, found.IsFromConfiguration));
+    }
+
+    private async Task<Response> SetCapacityAsync(ChatContext context, SessionCounts found, string value, CancellationToken cancellationToken)
+    {
+        var texts = context.Texts;
+        if (!OrganizerInput.TryParseCapacity(value.Trim(), out var capacity))
+        {
+            return context.Reply(texts.EditSessionUsage(texts.InputProblem(InputError.BadCapacity, value)));
+        }
+
+        if (await registrations.SetCapacityAsync(found.Session.Id, capacity, cancellationToken) is not var (session, promoted))
+        {
+            return context.Reply(texts.UnknownSessionKey(found.Session.Key));
+        }
+
+        sessions.ForgetCached();
+        await audit.WriteAsync(context.MemberId, "session.edit", new
+        {
+            session_id = session.Id,
+            key = session.Key,
+            field = "capacity",
+            before = found.Session.Capacity,
+            after = capacity,
+            promoted = promoted.Select(p => p.MemberId).ToArray(),
+        }, cancellationToken);
+
+        // As on a cancellation: the promoted members are told in their own language.
+        var messages = new List<Outgoing> { new(context.ChatId, texts.SessionEdited(session, "capacity", promoted.Count, found.IsFromConfiguration)) };
+        messages.AddRange(promoted.Select(p =>
+            new Outgoing(p.MemberId, new Texts(Languages.FromTelegramCode(p.LanguageCode), community.Value.Zone).PromotedByMoreSeats(session))));
+        return new Response(messages);
+    }
+
+    private static object? Describe(Session session, string field) => field switch
+    {
+        "title" => session.Title,
+        "time" => session.StartsAt,
+        "link" => session.JoinUrl,
+        "aliases" => session.Aliases,
+        _ => null,
+    };
+}
+
+/// <summary><c>/cancelsession KEY</c>: asks first, with the numbers of people who will be told.</summary>
+public sealed class CancelSessionCommand(SessionRepository sessions) : IChatCommand
+{
+    public string Name => "cancelsession";
+
+    public Role Requires => Role.Organizer;
+
+    public async Task<Response> HandleAsync(ChatContext context, string? arguments, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var texts = context.Texts;
+        if (arguments?.Trim() is not { Length: > 0 } key)
+        {
+            return context.Reply(texts.CancelSessionUsage());
+        }
+
+        return await sessions.FindCountsByKeyAsync(key, cancellationToken) switch
+        {
+            null => context.Reply(texts.UnknownSessionKey(key)),
+            { Session.IsCancelled: true } found => context.Reply(texts.SessionAlreadyCancelled(found.Session)),
+            var found => context.Reply(texts.ConfirmCancelSession(found)),
+        };
+    }
+}
+
+/// <summary>"cs:42" confirms the cancellation (registrants told, reminders withdrawn); "cs:no" keeps the session.</summary>
+public sealed class CancelSessionButton(SessionRepository sessions, SessionLifecycle lifecycle, AuditLog audit) : IButtonHandler
+{
+    public string Prefix => OrganizerButtons.CancelSessionPrefix;
+
+    public Role Requires => Role.Organizer;
+
+    public async Task<Response?> HandleAsync(ChatContext context, string payload, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (payload == "no")
+        {
+            return new Response([], context.Texts.SessionKept());
+        }
+
+        if (!OrganizerButtons.TryParseId(payload, out var sessionId) || await sessions.FindAsync(sessionId, cancellationToken) is not { } session)
+        {
+            return null;
+        }
+
+        if (!await lifecycle.CancelAsync(sessionId, cancellationToken))
+        {
+            return context.Reply(context.Texts.SessionAlreadyCancelled(session));
+        }
+
+        await audit.WriteAsync(context.MemberId, "session.cancel", new { session_id = session.Id, key = session.Key, title = session.Title }, cancellationToken);
+        return context.Reply(context.Texts.SessionCancelledByOrganizer(session));
+    }
+}
