@@ -24,6 +24,7 @@ public static class BroadcastExtensions
     {
         services.AddSingleton<BroadcastRepository>();
         services.AddSingleton<ITopic, BroadcastTopic>();
+        services.AddSingleton<Export.IExportColumnSource, BroadcastExportColumns>();
         services.AddSingleton<IChatCommand, BroadcastCommand>();
         services.AddSingleton<IChatCommand, BroadcastsCommand>();
         services.AddSingleton<IButtonHandler, AudienceButton>();

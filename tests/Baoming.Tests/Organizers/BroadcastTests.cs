@@ -3,6 +3,7 @@ using System.Globalization;
 using Baoming.Tests.Export;
 using Baoming.Tests.Fakes;
 using Baoming.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Baoming.Tests.Organizers;
 
@@ -296,6 +297,15 @@ public sealed class BroadcastTests : IAsyncDisposable
         Assert.Equal(["今晚见"], bot.Telegram.MessagesTo(101).Select(m => m.Text));
         Assert.Empty(bot.Telegram.MessagesTo(102));
         Assert.Empty(bot.Telegram.MessagesTo(103));
+
+        // The session's export shows who received it.
+        using var output = new MemoryStream();
+        await bot.Host.Services.GetRequiredService<Baoming.Export.Exporter>().WriteAsync(output, Baoming.Core.Export.ExportFileFormat.Csv, [sessionId], progress: null, CancellationToken.None);
+        var records = Export.ExportData.ParseCsv(output.ToArray());
+        var column = records[0].FindIndex(c => c.StartsWith("broadcast_", StringComparison.Ordinal));
+        Assert.True(column > 0, string.Join(",", records[0]));
+        Assert.Equal("sent", records.Single(r => r[6] == "101")[column]);
+        Assert.Equal("", records.Single(r => r[6] == "102")[column]);
     }
 
     [Fact]
