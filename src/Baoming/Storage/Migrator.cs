@@ -51,23 +51,6 @@ public sealed partial class Migrator(NpgsqlDataSource dataSource, ILogger<Migrat
         }
     }
 
-    /// <summary>True when every embedded migration has been applied (readiness).</summary>
-    public async Task<bool> IsUpToDateAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var exists = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-            "select to_regclass('schema_migrations') is not null", cancellationToken: cancellationToken));
-        if (!exists)
-        {
-            return false;
-        }
-
-        var applied = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-            "select count(*) from schema_migrations where version = any(@versions)",
-            new { versions = Scripts.Select(s => s.Version).ToArray() }, cancellationToken: cancellationToken));
-        return applied == Scripts.Count;
-    }
-
     private static List<(string Version, string Sql)> LoadScripts()
     {
         var assembly = typeof(Migrator).Assembly;
