@@ -13,7 +13,7 @@ namespace Baoming.Benchmarks;
 internal static class BenchmarkApp
 {
     /// <summary>Every scenario; a new one (reminders, broadcast, export, scaleout) is one more line here.</summary>
-    private static readonly IScenario[] Scenarios = [new SignupScenario(), new StartupScenario(), new RemindersScenario(), new ExportScenario()];
+    private static readonly IScenario[] Scenarios = [new SignupScenario(), new StartupScenario(), new RemindersScenario(), new BroadcastScenario(), new ExportScenario()];
 
     public static async Task<int> RunAsync(string[] args)
     {

@@ -22,7 +22,7 @@ internal sealed record BotMessage(long ChatId, string Text, IReadOnlyList<string
 /// benchmark as little CPU as possible: the machine's two cores belong to the bot and PostgreSQL.
 /// The tests' <c>FakeBotApi</c> checks far more (entities, message state, limits) and is the place
 /// for correctness; this one serves getMe, setMyCommands, getUpdates (long poll, confirm by offset),
-/// sendMessage and answerCallbackQuery in Telegram's JSON shapes, and records arrival times.
+/// sendMessage, editMessageText and answerCallbackQuery in Telegram's JSON shapes, and records arrival times.
 /// </summary>
 internal sealed class LeanBotApi : IAsyncDisposable
 {
@@ -36,6 +36,7 @@ internal sealed class LeanBotApi : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly Queue<(long Id, byte[] Json)> _updates = new();
     private readonly List<long> _getUpdatesAt = [];
+    private readonly List<long> _editsAt = [];
     private readonly Dictionary<long, long> _deliveredAt = [];
     private TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _nextUpdateId = 1;
@@ -67,6 +68,18 @@ internal sealed class LeanBotApi : IAsyncDisposable
     }
 
     public int CallbackAnswers => Volatile.Read(ref _answers);
+
+    /// <summary>Stopwatch timestamps of every editMessageText (status messages edited in place).</summary>
+    public IReadOnlyList<long> EditsAt
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _editsAt];
+            }
+        }
+    }
 
     /// <summary>When getUpdates first handed out the update (a Stopwatch timestamp), or null.</summary>
     public long? DeliveredAt(long updateId)
@@ -124,7 +137,10 @@ internal sealed class LeanBotApi : IAsyncDisposable
                 await GetUpdatesAsync(context, args);
                 break;
             case "SENDMESSAGE":
-                await SendMessageAsync(context, args);
+                await SendMessageAsync(context, args, isEdit: false);
+                break;
+            case "EDITMESSAGETEXT":
+                await SendMessageAsync(context, args, isEdit: true);
                 break;
             case "ANSWERCALLBACKQUERY":
                 Interlocked.Increment(ref _answers);
@@ -222,9 +238,17 @@ internal sealed class LeanBotApi : IAsyncDisposable
         await output.FlushAsync(context.RequestAborted);
     }
 
-    private async Task SendMessageAsync(HttpContext context, JsonElement args)
+    private async Task SendMessageAsync(HttpContext context, JsonElement args, bool isEdit)
     {
         var at = Stopwatch.GetTimestamp();
+        if (isEdit)
+        {
+            lock (_gate)
+            {
+                _editsAt.Add(at);
+            }
+        }
+
         var chatId = Long(args, "chat_id") ?? 0;
         var text = args.TryGetProperty("text", out var t) ? t.GetString() ?? "" : "";
         List<string> data = [];
@@ -242,8 +266,11 @@ internal sealed class LeanBotApi : IAsyncDisposable
             }
         }
 
-        var messageId = Interlocked.Increment(ref _nextMessageId);
-        OnMessage?.Invoke(new BotMessage(chatId, text, data, at));
+        var messageId = isEdit ? (int)(Long(args, "message_id") ?? 0) : Interlocked.Increment(ref _nextMessageId);
+        if (!isEdit)
+        {
+            OnMessage?.Invoke(new BotMessage(chatId, text, data, at));
+        }
 
         using var json = new Utf8JsonWriter(context.Response.BodyWriter);
         json.WriteStartObject();

@@ -16,8 +16,8 @@ namespace Baoming.Benchmarks.Scenarios;
 internal sealed class RemindersScenario : IScenario
 {
     private const int Limit = 1000;
-    private const long FirstChatId = 5_000_000_000;
-    private const string SessionKey = "remindbench";
+    internal const long FirstChatId = 5_000_000_000;
+    internal const string SessionKey = "remindbench";
     private static readonly TimeSpan Offset = TimeSpan.FromSeconds(30);
 
     public string Name => "reminders";
@@ -232,7 +232,7 @@ internal sealed class RemindersScenario : IScenario
     }
 
     /// <summary>N members with confirmed registrations, the session's counter in step, statistics fresh.</summary>
-    private static async Task SeedAsync(string connectionString, int registrants, CancellationToken ct)
+    internal static async Task SeedAsync(string connectionString, int registrants, CancellationToken ct)
     {
         const string Sql = """
             insert into members (id, display_name, language_code)
@@ -250,7 +250,7 @@ internal sealed class RemindersScenario : IScenario
         BenchContext.Progress($"seeded {registrants} members and registrations in {watch.Elapsed.TotalSeconds:0.0} s");
     }
 
-    private static async Task<string> CreateDatabaseAsync(Baoming.Storage.Embedded.EmbeddedPostgres cluster, string name, CancellationToken ct)
+    internal static async Task<string> CreateDatabaseAsync(Baoming.Storage.Embedded.EmbeddedPostgres cluster, string name, CancellationToken ct)
     {
         await DropDatabaseAsync(cluster, name, ct);
         await using var connection = new NpgsqlConnection(cluster.AdminConnectionString());
@@ -259,14 +259,14 @@ internal sealed class RemindersScenario : IScenario
         return cluster.AdminConnectionString(name);
     }
 
-    private static async Task DropDatabaseAsync(Baoming.Storage.Embedded.EmbeddedPostgres cluster, string name, CancellationToken ct)
+    internal static async Task DropDatabaseAsync(Baoming.Storage.Embedded.EmbeddedPostgres cluster, string name, CancellationToken ct)
     {
         await using var connection = new NpgsqlConnection(cluster.AdminConnectionString());
         await connection.OpenAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition($"drop database if exists {name} with (force)", cancellationToken: ct));
     }
 
-    private static async Task<T> ScalarAsync<T>(string connectionString, string sql, CancellationToken ct)
+    internal static async Task<T> ScalarAsync<T>(string connectionString, string sql, CancellationToken ct)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         return (await connection.ExecuteScalarAsync<T>(new CommandDefinition(sql, cancellationToken: ct)))!;
@@ -277,7 +277,7 @@ internal sealed class RemindersScenario : IScenario
     private sealed record BotRun(double SendsPerSecond, int WorstSecond, double FirstSendDelay, double TotalSeconds, double PeakMemory, long HangfireJobs, int Slots);
 
     /// <summary>Every message the fake received, per chat: exactly one each is expected, nothing else.</summary>
-    private sealed class Received(long firstChatId, int count)
+    internal sealed class Received(long firstChatId, int count)
     {
         private readonly long[] _at = new long[count];
         private readonly int[] _messages = new int[count];
