@@ -23,6 +23,6 @@ public sealed class BroadcastExportColumns(NpgsqlDataSource dataSource) : IExpor
         // Numbers only: nothing user-written reaches this SQL.
         return [.. ids.Select(id => new ExportExtraColumn(
             string.Create(CultureInfo.InvariantCulture, $"broadcast_{id}"),
-            $"(select d.state from deliveries d where d.topic = '{BroadcastTopic.Topic(id)}' and d.member_id = r.member_id)"))];
+            Delivery.DeliveryLedger.StateColumnSql(BroadcastTopic.Topic(id))))];
     }
 }

@@ -44,6 +44,13 @@ public sealed class DeliveryLedger(NpgsqlDataSource dataSource)
          where d.id = c.id and d.state = 'sending'
         """;
 
+    /// <summary>
+    /// An export column's SQL: the state of <paramref name="topic"/>'s delivery to the row's member
+    /// (<c>r.member_id</c>), null when it did not go to them. The topic is built from ids only.
+    /// </summary>
+    public static string StateColumnSql(string topic) =>
+        $"(select d.state from deliveries d where d.topic = '{topic}' and d.member_id = r.member_id)";
+
     /// <summary>The exclusive right to run <paramref name="topic"/>'s fan-out, or null if another run holds it.</summary>
     public async Task<IAsyncDisposable?> TryLeaseAsync(string topic, CancellationToken cancellationToken)
     {

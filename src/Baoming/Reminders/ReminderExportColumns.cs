@@ -1,4 +1,5 @@
 using System.Globalization;
+using Baoming.Delivery;
 using Baoming.Export;
 using Dapper;
 using Npgsql;
@@ -28,7 +29,7 @@ public sealed class ReminderExportColumns(NpgsqlDataSource dataSource) : IExport
             var topic = ReminderScheduler.Topic(slot.Id, new DateTimeOffset(DateTime.SpecifyKind(slot.DueAt, DateTimeKind.Utc)));
             var name = sessionIds.Count == 1 ? $"reminder_{Label(slot.Offset)}" : $"reminder_{slot.Key}_{Label(slot.Offset)}";
             return new ExportExtraColumn(name, string.Create(CultureInfo.InvariantCulture,
-                $"case when r.session_id = {slot.SessionId} then (select d.state from deliveries d where d.topic = '{topic}' and d.member_id = r.member_id) end"));
+                $"case when r.session_id = {slot.SessionId} then {DeliveryLedger.StateColumnSql(topic)} end"));
         })];
     }
 
