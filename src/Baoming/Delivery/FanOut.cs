@@ -101,34 +101,51 @@ public sealed partial class FanOut(
         // Pipelined, so the limiter's slots are not wasted between batches: the next batch is
         // claimed while one goes out, and a finished batch's outcomes are written back while the
         // next one goes out. At most two batches are claimed at a time.
-        var claimed = await ClaimAsync(topic, cancellationToken);
+        var claimed = await ClaimAsync(topic);
         var writingBack = Task.CompletedTask;
-        while (claimed.Count > 0)
+        try
         {
-            if (!await Retry.UntilDoneAsync(ct => handler.ShouldContinueAsync(topic, ct), logger, cancellationToken))
+            while (claimed.Count > 0 && !cancellationToken.IsCancellationRequested)
             {
-                // Stopped (e.g. a cancelled broadcast): what was claimed but not sent goes back, unsent;
-                // the batch already going out finishes first, so the final report is the last word.
-                await Retry.UntilDoneAsync(ct => ledger.ReleaseAsync([.. claimed.Select(c => c.Id)], ct), logger, CancellationToken.None);
+                if (!await Retry.UntilDoneAsync(ct => handler.ShouldContinueAsync(topic, ct), logger, cancellationToken))
+                {
+                    // Stopped (e.g. a cancelled broadcast): what was claimed but not sent goes back, unsent;
+                    // the batch already going out finishes first, so the final report is the last word.
+                    await ReleaseAsync(claimed);
+                    await writingBack;
+                    await handler.StoppedAsync(topic, await ledger.StatsAsync(topic, CancellationToken.None), cancellationToken);
+                    LogStopped(topic);
+                    return await ledger.StatsAsync(topic, CancellationToken.None);
+                }
+
+                foreach (var key in claimed.Select(c => (c.Variant, Languages.FromTelegramCode(c.LanguageCode))).Distinct().Where(k => !replies.ContainsKey(k)))
+                {
+                    replies[key] = await handler.RenderAsync(topic, key.Variant, key.Item2, cancellationToken);
+                }
+
+                // Claimed while this batch goes out: a claim on a big topic can take longer than the
+                // limiter's lead, and the send slots it took would be lost.
+                var claiming = ClaimAsync(topic);
+                var sending = await DispatchAsync(claimed, replies, cancellationToken);
+                claimed = await claiming;
                 await writingBack;
-                await handler.StoppedAsync(topic, await ledger.StatsAsync(topic, CancellationToken.None), cancellationToken);
-                LogStopped(topic);
-                return await ledger.StatsAsync(topic, CancellationToken.None);
+                writingBack = WriteBackAsync(sending);
             }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutting down (SIGTERM): handled below.
+        }
 
-            foreach (var key in claimed.Select(c => (c.Variant, Languages.FromTelegramCode(c.LanguageCode))).Distinct().Where(k => !replies.ContainsKey(k)))
-            {
-                replies[key] = await handler.RenderAsync(topic, key.Variant, key.Item2, cancellationToken);
-            }
-
-            // Claimed while this batch goes out: a claim on a big topic can take longer than the
-            // limiter's lead, and the send slots it took would be lost.
-            var claiming = ClaimAsync(topic, cancellationToken);
-            var sending = await DispatchAsync(claimed, replies, cancellationToken);
-            var next = await claiming;
+        if (cancellationToken.IsCancellationRequested)
+        {
+            // What was claimed but not sent goes back to pending; what went out is written back. The
+            // job ends as cancelled and Hangfire runs it again, here or on another instance, which
+            // sends the rest: nothing is lost, nothing is sent twice, nothing is left 'unknown'.
+            await ReleaseAsync(claimed);
             await writingBack;
-            writingBack = WriteBackAsync(sending);
-            claimed = next;
+            LogHandedBack(topic);
+            return await ledger.StatsAsync(topic, CancellationToken.None);
         }
 
         await writingBack;
@@ -140,7 +157,8 @@ public sealed partial class FanOut(
             done += completions.Length;
             var seconds = TimeProvider.System.GetElapsedTime(started).TotalSeconds;
             var report = new FanOutProgress(done, total, seconds > 0 ? (done - doneBefore) / seconds : 0);
-            await handler.ProgressAsync(topic, report, cancellationToken);
+            // Not cancelled by a shutdown: the write-back of the batch after this one waits for it.
+            await handler.ProgressAsync(topic, report, CancellationToken.None);
             if (progress is not null)
             {
                 await progress(report);
@@ -157,15 +175,18 @@ public sealed partial class FanOut(
         return stats;
     }
 
-    private async Task<IReadOnlyList<Claimed>> ClaimAsync(string topic, CancellationToken cancellationToken)
+    /// <summary>
+    /// Not cancellable: a claim cut off half-way could commit unseen, leaving rows in 'sending' that
+    /// nobody sends. A shutdown is noticed before the claimed rows go out, and they are released.
+    /// </summary>
+    private Task<IReadOnlyList<Claimed>> ClaimAsync(string topic) =>
+        Retry.UntilDoneAsync(ct => ledger.ClaimAsync(topic, ClaimBatch, ct), logger, CancellationToken.None);
+
+    private async Task ReleaseAsync(IReadOnlyList<Claimed> claimed)
     {
-        try
+        if (claimed.Count > 0)
         {
-            return await Retry.UntilDoneAsync(ct => ledger.ClaimAsync(topic, ClaimBatch, ct), logger, cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return [];
+            await Retry.UntilDoneAsync(ct => ledger.ReleaseAsync([.. claimed.Select(c => c.Id)], ct), logger, CancellationToken.None);
         }
     }
 
@@ -229,6 +250,9 @@ public sealed partial class FanOut(
 
     [LoggerMessage(EventId = 605, Level = LogLevel.Information, Message = "Fan-out {Topic} stopped: the topic was withdrawn")]
     private partial void LogStopped(string topic);
+
+    [LoggerMessage(EventId = 606, Level = LogLevel.Information, Message = "Fan-out {Topic} paused for shutdown; the rest goes out when the job runs again")]
+    private partial void LogHandedBack(string topic);
 
     [LoggerMessage(EventId = 603, Level = LogLevel.Information, Message = "Fan-out {Topic} no longer applies; nothing sent")]
     private partial void LogNotApplicable(string topic);

@@ -39,6 +39,13 @@ public static class BaomingProcess
         return process;
     }
 
+    /// <summary>Sends SIGTERM, as docker stop and systemctl stop do (Process.Kill sends SIGKILL).</summary>
+    public static void Terminate(Process process)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))!;
+        kill.WaitForExit();
+    }
+
     private static void Append(StringBuilder log, string? line)
     {
         lock (log)
