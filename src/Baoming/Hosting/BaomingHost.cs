@@ -4,6 +4,7 @@ using Baoming.Community;
 using Baoming.Delivery;
 using Baoming.Export;
 using Baoming.Jobs;
+using Baoming.Metrics;
 using Baoming.Roles;
 using Baoming.Sessions;
 using Baoming.Storage;
@@ -127,6 +128,7 @@ public static class BaomingHost
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<BotIdentity>();
+        services.AddBaomingMetrics();
         services.AddStorage(connectionString);
         services.AddJobs();
         services.AddDelivery();

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Baoming.Core;
 using Baoming.Core.Replies;
 using Baoming.Core.Signup;
+using Baoming.Metrics;
 using Baoming.Sessions;
 using Dapper;
 using Npgsql;
@@ -21,7 +22,7 @@ public sealed record CancelResult(Session Session, CancelDecision Decision, IRea
 /// contesting the last seat are serialised, and the unique (session, member) constraint backs it up.
 /// Sign-ups for the same session share a transaction when they arrive together (see <see cref="MaxBatch"/>).
 /// </summary>
-public sealed class RegistrationRepository(NpgsqlDataSource dataSource)
+public sealed class RegistrationRepository(NpgsqlDataSource dataSource, BaomingMetrics metrics)
 {
     /// <summary>A waitlisted registration <c>r</c>'s 1-based place in line (null unless waitlisted).</summary>
     private const string ExistingWaitlistPosition = """
@@ -183,6 +184,11 @@ public sealed class RegistrationRepository(NpgsqlDataSource dataSource)
         }
 
         await transaction.CommitAsync(cancellationToken);
+        foreach (var result in results)
+        {
+            metrics.SignupDecided(result!.Decision);
+        }
+
         return results;
     }
 
@@ -275,6 +281,12 @@ public sealed class RegistrationRepository(NpgsqlDataSource dataSource)
         }
 
         await transaction.CommitAsync(cancellationToken);
+        if (decision is CancelDecision.Cancel)
+        {
+            metrics.RegistrationCancelled();
+        }
+
+        metrics.Promoted(promoted.Count);
         return new CancelResult(state.Session, decision, promoted);
     }
 
@@ -302,6 +314,7 @@ public sealed class RegistrationRepository(NpgsqlDataSource dataSource)
             ? []
             : await PromoteAsync(connection, transaction, sessionId, SignupRules.SeatsToPromote(capacity, row.Confirmed, row.Waitlisted), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        metrics.Promoted(promoted.Count);
         return (row.ToSession(), promoted);
     }
 

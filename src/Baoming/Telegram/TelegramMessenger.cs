@@ -3,6 +3,7 @@ using Baoming.Core.Replies;
 using Baoming.Delivery;
 using Baoming.Members;
 using Baoming.Messaging;
+using Baoming.Metrics;
 using Telegram.Bot;
 using Telegram.Bot.Exceptions;
 using Telegram.Bot.Types;
@@ -12,7 +13,8 @@ using Telegram.Bot.Types.ReplyMarkups;
 namespace Baoming.Telegram;
 
 /// <summary>Sends replies through the Bot API, turning its errors into outcomes.</summary>
-public sealed partial class TelegramMessenger(ITelegramBotClient client, MemberRepository members, RateLimiter limiter, ILogger<TelegramMessenger> logger) : IMessenger
+public sealed partial class TelegramMessenger(
+    ITelegramBotClient client, MemberRepository members, RateLimiter limiter, BaomingMetrics metrics, ILogger<TelegramMessenger> logger) : IMessenger
 {
     /// <summary>429s waited out per message before giving up (as failed): Telegram asks for seconds, rarely more.</summary>
     private const int MaxThrottledWaits = 20;
@@ -22,7 +24,19 @@ public sealed partial class TelegramMessenger(ITelegramBotClient client, MemberR
 
     private static readonly LinkPreviewOptions NoPreview = new() { IsDisabled = true };
 
-    public async Task<SendOutcome> SendAsync(Outgoing message, CancellationToken cancellationToken)
+    public async Task<SendOutcome> SendAsync(Outgoing message, CancellationToken cancellationToken) =>
+        Counted(await SendWithRetriesAsync(message, cancellationToken));
+
+    public async Task<SendOutcome> SendDocumentAsync(long chatId, string fileName, Stream content, string? caption, CancellationToken cancellationToken) =>
+        Counted(await SendDocumentOnceAsync(chatId, fileName, content, caption, cancellationToken));
+
+    private SendOutcome Counted(SendOutcome outcome)
+    {
+        metrics.MessageSent(outcome.Status);
+        return outcome;
+    }
+
+    private async Task<SendOutcome> SendWithRetriesAsync(Outgoing message, CancellationToken cancellationToken)
     {
         for (int attempt = 1, throttled = 0; ; attempt++)
         {
@@ -48,6 +62,7 @@ public sealed partial class TelegramMessenger(ITelegramBotClient client, MemberR
             {
                 // Nothing was sent, so waiting and resending cannot duplicate. Every sender pauses
                 // (the shared limiter moves on by retry_after), not only this one.
+                metrics.MessageThrottled();
                 var retryAfter = TimeSpan.FromSeconds(e.Parameters?.RetryAfter ?? 1);
                 LogThrottled(message.ChatId, retryAfter.TotalSeconds);
                 await limiter.PauseAsync(retryAfter, cancellationToken);
@@ -74,7 +89,7 @@ public sealed partial class TelegramMessenger(ITelegramBotClient client, MemberR
         }
     }
 
-    public async Task<SendOutcome> SendDocumentAsync(long chatId, string fileName, Stream content, string? caption, CancellationToken cancellationToken)
+    private async Task<SendOutcome> SendDocumentOnceAsync(long chatId, string fileName, Stream content, string? caption, CancellationToken cancellationToken)
     {
         try
         {
