@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Baoming.Chat;
 using Baoming.Members;
 using Baoming.Messaging;
+using Baoming.Metrics;
 using Baoming.Storage;
 using Baoming.Telegram;
 using Telegram.Bot;
@@ -43,6 +44,7 @@ public sealed partial class InboxProcessor : BackgroundService
     private readonly ChatTurns turns;
     private readonly MemberRepository members;
     private readonly BotStartup startup;
+    private readonly BaomingMetrics metrics;
     private readonly ILogger<InboxProcessor> logger;
 
     public InboxProcessor(
@@ -52,8 +54,10 @@ public sealed partial class InboxProcessor : BackgroundService
         ChatTurns turns,
         MemberRepository members,
         BotStartup startup,
+        BaomingMetrics metrics,
         ILogger<InboxProcessor> logger)
     {
+        this.metrics = metrics;
         this.startup = startup;
         this.conversation = conversation;
         this.messenger = messenger;
@@ -160,6 +164,7 @@ public sealed partial class InboxProcessor : BackgroundService
                 }
 
                 handled.Add(update.UpdateId);
+                metrics.UpdateHandled();
                 if (update.UpdateId != item.UpdateId)
                 {
                     if (handledEarly.Count >= 10_000)

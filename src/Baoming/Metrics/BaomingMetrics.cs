@@ -15,7 +15,7 @@ public sealed class BaomingMetrics : IDisposable
 
     private static readonly string[] SignupOutcomes = ["confirmed", "waitlisted", "already", "closed", "cancelled", "promoted"];
     private static readonly string[] SendOutcomes = ["sent", "blocked", "failed", "unknown"];
-    private static readonly string[] WebhookOutcomes = ["stored", "duplicate", "unauthorized", "unavailable"];
+    private static readonly string[] WebhookOutcomes = ["stored", "duplicate", "unauthorized", "malformed", "unavailable"];
 
     private readonly MetricsCollector collector;
     private readonly Counter<long> signups;
@@ -38,7 +38,7 @@ public sealed class BaomingMetrics : IDisposable
         updatesHandled = meter.CreateCounter<long>("baoming.updates.handled",
             description: "Telegram updates handled by this instance.");
         webhookRequests = meter.CreateCounter<long>("baoming.webhook.requests",
-            description: "Webhook requests from Telegram by outcome (stored, duplicate, unauthorized, unavailable).");
+            description: "Webhook requests from Telegram by outcome (stored, duplicate, unauthorized, malformed, unavailable).");
 
         // Every series exists from the start, at 0: a series that appears only on its first
         // increment hides that increment from rate() and increase().
@@ -102,7 +102,7 @@ public sealed class BaomingMetrics : IDisposable
     /// <summary>An update was handled (for the inbox processor).</summary>
     public void UpdateHandled() => updatesHandled.Add(1);
 
-    /// <summary>A webhook request ended; <paramref name="outcome"/> is one of stored, duplicate, unauthorized, unavailable.</summary>
+    /// <summary>A webhook request ended; <paramref name="outcome"/> is one of stored, duplicate, unauthorized, malformed, unavailable.</summary>
     public void WebhookReceived(string outcome) => webhookRequests.Add(1, Outcome(outcome));
 
     private static KeyValuePair<string, object?> Outcome(string outcome) => new("outcome", outcome);

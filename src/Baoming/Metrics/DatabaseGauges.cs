@@ -10,11 +10,10 @@ public sealed record DatabaseState(long InboxUnprocessed, double InboxLagSeconds
 public sealed class DatabaseGauges(NpgsqlDataSource dataSource)
 {
     /// <summary>
-    /// The inbox and ledger counts use their partial indexes (inbox_unprocessed, deliveries_pending);
+    /// Every part reads a partial index (inbox_unprocessed, deliveries_pending, deliveries_recently_sent);
     /// Hangfire's jobqueue holds only queued and running jobs. The send rate counts ledger rows sent in the
     /// last 10 s: the ledger is the only record of sends shared by every instance (the rate limiter's row
-    /// keeps just the next free slot; replies are not recorded), and it has no index on updated_at, so
-    /// this part scans the table.
+    /// keeps just the next free slot; replies are not recorded).
     /// </summary>
     public const string Sql = """
         select (select count(*) from inbox where processed_at is null) as InboxUnprocessed,

@@ -1,4 +1,5 @@
 using Baoming.Jobs;
+using Baoming.Metrics;
 using Baoming.Telegram;
 using Microsoft.AspNetCore.Builder;
 
@@ -14,6 +15,7 @@ public static class BotWeb
 
         var app = builder.Build();
         app.MapBotHealth();
+        app.MapBaomingMetrics();
         app.MapBotDashboard();
         if (app.Services.GetRequiredService<IOptions<TelegramOptions>>().Value is { Mode: TelegramMode.Webhook } telegram)
         {

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Baoming.Inbox;
+using Baoming.Metrics;
 using Baoming.Storage;
 using Baoming.Telegram;
 using Microsoft.AspNetCore.Builder;
@@ -24,19 +25,23 @@ public static partial class WebhookEndpoint
     public static IEndpointRouteBuilder MapTelegramWebhook(this IEndpointRouteBuilder endpoints, TelegramOptions options)
     {
         var expected = SHA256.HashData(Encoding.UTF8.GetBytes(options.WebhookSecret!));
-        endpoints.MapPost(options.WebhookUri!.AbsolutePath, (HttpContext http, InboxIntake intake, ILoggerFactory loggers) =>
-            ReceiveAsync(http, expected, intake, loggers.CreateLogger(typeof(WebhookEndpoint).FullName!)));
+        endpoints.MapPost(options.WebhookUri!.AbsolutePath, async (HttpContext http, InboxIntake intake, BaomingMetrics metrics, ILoggerFactory loggers) =>
+        {
+            var (result, outcome) = await ReceiveAsync(http, expected, intake, loggers.CreateLogger(typeof(WebhookEndpoint).FullName!));
+            metrics.WebhookReceived(outcome);
+            return result;
+        });
         return endpoints;
     }
 
-    private static async Task<IResult> ReceiveAsync(HttpContext http, byte[] expected, InboxIntake intake, ILogger logger)
+    private static async Task<(IResult Result, string Outcome)> ReceiveAsync(HttpContext http, byte[] expected, InboxIntake intake, ILogger logger)
     {
         // Hashes have one length whatever was sent, so the comparison's time says nothing about the secret.
         var sent = SHA256.HashData(Encoding.UTF8.GetBytes(http.Request.Headers[SecretHeader].ToString()));
         if (!CryptographicOperations.FixedTimeEquals(sent, expected))
         {
             LogUnauthorized(logger, http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
-            return Results.Unauthorized();
+            return (Results.Unauthorized(), "unauthorized");
         }
 
         Update? update;
@@ -47,24 +52,24 @@ public static partial class WebhookEndpoint
         catch (JsonException e)
         {
             LogMalformed(logger, e.Message);
-            return Results.BadRequest("Not a Telegram update.");
+            return (Results.BadRequest("Not a Telegram update."), "malformed");
         }
 
         if (update is not { Id: > 0 })
         {
-            return Results.BadRequest("Not a Telegram update.");
+            return (Results.BadRequest("Not a Telegram update."), "malformed");
         }
 
         try
         {
-            await intake.AcceptAsync([update], http.RequestAborted);
-            return Results.Ok();
+            var stored = await intake.AcceptAsync([update], http.RequestAborted);
+            return (Results.Ok(), stored > 0 ? "stored" : "duplicate");
         }
         catch (Exception e) when (Retry.IsOutage(e))
         {
             // Not stored: Telegram delivers it again later, so nothing is lost.
             LogUnavailable(logger, update.Id, e.GetBaseException().Message);
-            return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+            return (Results.StatusCode(StatusCodes.Status503ServiceUnavailable), "unavailable");
         }
     }
 

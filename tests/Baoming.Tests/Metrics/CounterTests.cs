@@ -49,9 +49,10 @@ public sealed class CounterTests
             # HELP baoming_updates_handled_total Telegram updates handled by this instance.
             # TYPE baoming_updates_handled_total counter
             baoming_updates_handled_total 1
-            # HELP baoming_webhook_requests_total Webhook requests from Telegram by outcome (stored, duplicate, unauthorized, unavailable).
+            # HELP baoming_webhook_requests_total Webhook requests from Telegram by outcome (stored, duplicate, unauthorized, malformed, unavailable).
             # TYPE baoming_webhook_requests_total counter
             baoming_webhook_requests_total{outcome="duplicate"} 0
+            baoming_webhook_requests_total{outcome="malformed"} 0
             baoming_webhook_requests_total{outcome="stored"} 0
             baoming_webhook_requests_total{outcome="unauthorized"} 1
             baoming_webhook_requests_total{outcome="unavailable"} 0

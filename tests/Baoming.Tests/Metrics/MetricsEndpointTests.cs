@@ -98,6 +98,7 @@ public sealed class MetricsEndpointTests
         Assert.EndsWith("""
             # TYPE baoming_webhook_requests_total counter
             baoming_webhook_requests_total{outcome="duplicate"} 0
+            baoming_webhook_requests_total{outcome="malformed"} 0
             baoming_webhook_requests_total{outcome="stored"} 0
             baoming_webhook_requests_total{outcome="unauthorized"} 0
             baoming_webhook_requests_total{outcome="unavailable"} 0

@@ -26,6 +26,18 @@ public sealed class WebhookTests
         var reply = await bot.Telegram.WaitForMessageAsync(7001, m => m.Text.Contains("报名成功", StringComparison.Ordinal));
         Assert.Contains("元宇宙", reply.Text);
         Assert.Equal(0, bot.Telegram.GetUpdatesCalls);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await bot.PostUpdateAsync(SignUp(7001), secret: "wrong"));
+        await bot.WaitUntilIdleAsync();
+        var (status, metrics) = await bot.GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.OK, status);
+        var lines = metrics.Split('\n');
+        Assert.Contains("baoming_webhook_requests_total{outcome=\"stored\"} 1", lines);
+        Assert.Contains("baoming_webhook_requests_total{outcome=\"unauthorized\"} 1", lines);
+        Assert.Contains("baoming_updates_handled_total 1", lines);
+        Assert.Contains("baoming_signups_total{outcome=\"confirmed\"} 1", lines);
+        Assert.Contains("baoming_inbox_unprocessed 0", lines);
+        Assert.Contains("baoming_database_up 1", lines);
     }
 
     [Theory]
