@@ -84,7 +84,10 @@ public static class BaomingHost
 
         // One line per event; Logging__Console__FormatterName=json switches to JSON lines, scopes included.
         builder.Logging.AddConsole();
-        builder.Services.PostConfigure<ConsoleLoggerOptions>(o => o.FormatterName ??= ConsoleFormatterNames.Simple);
+        // (Set here, after the builder's own defaults: the slim web builder fixes "simple" otherwise.)
+        var configuration = builder.Configuration;
+        builder.Services.Configure<ConsoleLoggerOptions>(o =>
+            o.FormatterName = configuration["Logging:Console:FormatterName"] is { Length: > 0 } name ? name : ConsoleFormatterNames.Simple);
         builder.Services.Configure<SimpleConsoleFormatterOptions>(o =>
         {
             o.SingleLine = true;

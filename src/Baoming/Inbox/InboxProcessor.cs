@@ -236,6 +236,7 @@ public sealed partial class InboxProcessor : BackgroundService
         }
 
         using var scope = UpdateScope(logger, item.UpdateId);
+        var started = TimeProvider.System.GetTimestamp();
         var callbackId = update.CallbackQuery?.Id;
         Core.Response response;
         try
@@ -251,7 +252,12 @@ public sealed partial class InboxProcessor : BackgroundService
         }
 
         await messenger.DeliverAsync(response, callbackId, stoppingToken);
+        var milliseconds = TimeProvider.System.GetElapsedTime(started).TotalMilliseconds;
+        LogHandled(incoming is Core.Incoming.ButtonPress ? "button press" : "message", milliseconds);
     }
+
+    [LoggerMessage(EventId = 304, Level = LogLevel.Debug, Message = "Handled {Kind} in {Milliseconds:0.0} ms")]
+    private partial void LogHandled(string kind, double milliseconds);
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Picking up {Count} stored updates nobody has handled yet")]
     private partial void LogResuming(int count);
