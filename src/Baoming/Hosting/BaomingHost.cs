@@ -166,11 +166,12 @@ public static class BaomingHost
         return (embedded.ConnectionString, embedded);
     }
 
-    /// <summary>Migrations and the configured sessions, before anything serves: waits for the database if it is down.</summary>
+    /// <summary>Migrations, Hangfire's schema and the configured sessions, before anything serves: waits for the database if it is down.</summary>
     public static async Task PrepareDatabaseAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Baoming.Startup");
         await Retry.UntilDoneAsync(services.GetRequiredService<Migrator>().MigrateAsync, logger, cancellationToken);
+        await Retry.UntilDoneAsync(ct => JobsExtensions.InstallSchemaAsync(services.GetRequiredService<Npgsql.NpgsqlDataSource>(), ct), logger, cancellationToken);
         await Retry.UntilDoneAsync(services.GetRequiredService<SessionSync>().SyncAsync, logger, cancellationToken);
     }
 }

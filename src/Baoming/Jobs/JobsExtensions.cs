@@ -29,6 +29,15 @@ public sealed partial class JobsOptionsValidator : IValidateOptions<JobsOptions>
 
 public static class JobsExtensions
 {
+    private const string Schema = "hangfire";
+
+    /// <summary>Hangfire's tables, created or upgraded in their own schema (safe with several instances starting at once).</summary>
+    public static async Task InstallSchemaAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        PostgreSqlObjectsInstaller.Install(connection, Schema);
+    }
+
     /// <summary>Hangfire on PostgreSQL (schema <c>hangfire</c>) with the settings this storage needs.</summary>
     public static IServiceCollection AddJobs(this IServiceCollection services)
     {
@@ -42,8 +51,10 @@ public static class JobsExtensions
             var connections = new DataSourceConnectionFactory(provider.GetRequiredService<NpgsqlDataSource>());
             return new PostgreSqlStorage(connections, new PostgreSqlStorageOptions
             {
-                SchemaName = "hangfire",
-                PrepareSchemaIfNecessary = true,
+                SchemaName = Schema,
+                // Installed with the migrations (InstallSchemaAsync), so building the storage opens no
+                // connection: the web endpoints can be mapped before the database is reachable.
+                PrepareSchemaIfNecessary = false,
                 // Mandatory here: without it a long fan-out is picked up again by another worker
                 // after InvisibilityTimeout while the first run goes on, and sends twice.
                 UseSlidingInvisibilityTimeout = true,

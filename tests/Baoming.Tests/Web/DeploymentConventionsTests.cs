@@ -8,6 +8,30 @@ namespace Baoming.Tests.Web;
 /// <summary>What the deployment files rely on, checked on the real binary: secret files, JSON logs, SIGTERM.</summary>
 public sealed class DeploymentConventionsTests
 {
+    [Theory]
+    [InlineData("Telegram__Mode", "Webhook", "Telegram:WebhookUrl must be the public https URL")]
+    [InlineData("Telegram__Mode", "Webhook", "Telegram:WebhookSecret is required")]
+    [InlineData("Http__Urls", "ftp://0.0.0.0:21", "Http:Urls must be one or more http(s) URLs")]
+    [InlineData("Http__PublicUrl", "bot.example.org", "Http:PublicUrl must be an absolute http(s) URL")]
+    [InlineData("Telegram__WebhookSecret", "has spaces", "Telegram:WebhookSecret must be 1-256 characters")]
+    public async Task Wrong_web_settings_stop_run_at_once_with_one_line_naming_the_key(string key, string value, string expected)
+    {
+        // The database is unreachable on purpose: settings are checked before anything waits for it.
+        var environment = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings__Postgres"] = "Host=127.0.0.1;Port=1",
+            ["Telegram__BotToken"] = FakeBotApi.Token,
+            [key] = value,
+        };
+
+        var result = await BaomingProcess.RunAsync("run", "", environment, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(expected, result.Error);
+        Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.DoesNotContain(FakeBotApi.Token, result.Error + result.Output);
+    }
+
     [Fact]
     public async Task The_token_comes_from_a_secret_file_logs_are_JSON_lines_with_the_update_and_SIGTERM_exits_cleanly()
     {
