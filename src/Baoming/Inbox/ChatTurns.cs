@@ -1,4 +1,3 @@
-using Dapper;
 using Npgsql;
 
 namespace Baoming.Inbox;
@@ -24,31 +23,54 @@ public sealed partial class ChatTurns(NpgsqlDataSource dataSource, ILogger<ChatT
     private readonly Slot[] slots = [.. Enumerable.Range(0, ConnectionCount).Select(_ => new Slot())];
 
     /// <summary>The chat's turn, or null while another instance has it.</summary>
-    public async Task<ChatTurn?> TryBeginAsync(long chatId, CancellationToken cancellationToken)
-    {
-        const string Sql = """
-            with turn as (select pg_try_advisory_lock(@LockClass, @Key) as taken)
-            select turn.taken as Taken, i.update_id as UpdateId, i.payload::text as Payload
-              from turn left join inbox i on turn.taken and i.chat_id = @chatId and i.processed_at is null
-             order by i.update_id
-            """;
-        var rows = await RunAsync(chatId, (connection, ct) => connection.QueryAsync<(bool Taken, long? UpdateId, string? Payload)>(
-            new CommandDefinition(Sql, new { LockClass, Key = KeyOf(chatId), chatId }, cancellationToken: ct)), cancellationToken);
-        var list = rows.AsList();
-        return list.Count > 0 && list[0].Taken
-            ? new ChatTurn(chatId, [.. list.Where(r => r.UpdateId is not null).Select(r => new InboxItem(r.UpdateId!.Value, chatId, r.Payload!))])
-            : null;
-    }
+    /// <remarks>
+    /// One round trip, two transactions (error barriers put a Sync after each statement): the read's
+    /// snapshot is taken after the lock, so it sees everything the previous holder recorded.
+    /// </remarks>
+    public Task<ChatTurn?> TryBeginAsync(long chatId, CancellationToken cancellationToken) =>
+        RunAsync(chatId, async (connection, ct) =>
+        {
+            await using var batch = new NpgsqlBatch(connection) { EnableErrorBarriers = true };
+            batch.BatchCommands.Add(Command("select pg_try_advisory_lock($1, $2)", LockClass, KeyOf(chatId)));
+            batch.BatchCommands.Add(Command(
+                "select update_id, payload::text from inbox where chat_id = $1 and processed_at is null order by update_id", chatId));
+            await using var reader = await batch.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            var taken = reader.GetBoolean(0);
+            await reader.NextResultAsync(ct);
+            var updates = new List<InboxItem>();
+            while (await reader.ReadAsync(ct))
+            {
+                updates.Add(new InboxItem(reader.GetInt64(0), chatId, reader.GetString(1)));
+            }
 
-    /// <summary>Records the handled updates and gives the chat back, in one round trip.</summary>
-    public Task EndAsync(ChatTurn turn, IReadOnlyCollection<long> handled, CancellationToken cancellationToken)
+            return taken ? new ChatTurn(chatId, updates) : null;
+        }, cancellationToken);
+
+    /// <summary>
+    /// Records the handled updates, then gives the chat back: one round trip, and the record is
+    /// committed before the lock is released, so the next holder never handles them again.
+    /// </summary>
+    public Task EndAsync(ChatTurn turn, IReadOnlyCollection<long> handled, CancellationToken cancellationToken) =>
+        RunAsync(turn.ChatId, async (connection, ct) =>
+        {
+            await using var batch = new NpgsqlBatch(connection) { EnableErrorBarriers = true };
+            var record = new NpgsqlBatchCommand(InboxRepository.MarkProcessedSql);
+            record.Parameters.AddWithValue("updateIds", handled.ToArray());
+            batch.BatchCommands.Add(record);
+            batch.BatchCommands.Add(Command("select pg_advisory_unlock($1, $2)", LockClass, KeyOf(turn.ChatId)));
+            return await batch.ExecuteNonQueryAsync(ct);
+        }, cancellationToken);
+
+    private static NpgsqlBatchCommand Command(string sql, params object[] values)
     {
-        const string Sql = $"""
-            {InboxRepository.MarkProcessedSql};
-            select pg_advisory_unlock(@LockClass, @Key);
-            """;
-        return RunAsync(turn.ChatId, (connection, ct) => connection.ExecuteAsync(
-            new CommandDefinition(Sql, new { updateIds = handled.ToArray(), LockClass, Key = KeyOf(turn.ChatId) }, cancellationToken: ct)), cancellationToken);
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        return command;
     }
 
     private static int KeyOf(long chatId) => (int)chatId ^ (int)(chatId >> 32);

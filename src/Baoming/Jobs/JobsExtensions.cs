@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Dapper;
 using Hangfire;
 using Hangfire.PostgreSql;
 using Npgsql;
@@ -35,7 +36,16 @@ public static class JobsExtensions
     public static async Task InstallSchemaAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        PostgreSqlObjectsInstaller.Install(connection, Schema);
+        // Under the migrations' lock: instances starting together install one at a time.
+        await connection.ExecuteAsync(new CommandDefinition("select pg_advisory_lock(@LockKey)", new { Storage.Migrator.LockKey }, cancellationToken: cancellationToken));
+        try
+        {
+            PostgreSqlObjectsInstaller.Install(connection, Schema);
+        }
+        finally
+        {
+            await connection.ExecuteAsync(new CommandDefinition("select pg_advisory_unlock(@LockKey)", new { Storage.Migrator.LockKey }, cancellationToken: CancellationToken.None));
+        }
     }
 
     /// <summary>Hangfire on PostgreSQL (schema <c>hangfire</c>) with the settings this storage needs.</summary>

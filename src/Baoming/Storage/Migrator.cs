@@ -10,7 +10,8 @@ namespace Baoming.Storage;
 /// </summary>
 public sealed partial class Migrator(NpgsqlDataSource dataSource, ILogger<Migrator> logger)
 {
-    private const long LockKey = 0x6261_6f6d_696e_67; // "baoming"
+    /// <summary>Held while the schema changes; Hangfire's installer takes it too (see JobsExtensions).</summary>
+    public const long LockKey = 0x6261_6f6d_696e_67; // "baoming"
 
     public static IReadOnlyList<(string Version, string Sql)> Scripts { get; } = LoadScripts();
 

@@ -59,7 +59,16 @@ public sealed class PollingLease(NpgsqlDataSource dataSource) : IAsyncDisposable
         if (connection is { } held)
         {
             connection = null;
-            // Closing the session releases the lock.
+            try
+            {
+                // Explicitly: a pooled connection keeps its session (and the lock) after it is closed.
+                await held.ExecuteAsync("select pg_advisory_unlock(@LockClass, 0)", new { LockClass });
+            }
+            catch (NpgsqlException)
+            {
+                // A broken connection: its session, and the lock with it, is gone already.
+            }
+
             await held.DisposeAsync();
         }
     }
