@@ -44,6 +44,7 @@ public sealed class MetricsEndpointTests
         var connectionString = await TestPostgres.CreateDatabaseAsync();
         await using var app = await StartAsync(connectionString);
         await app.Services.GetRequiredService<Migrator>().MigrateAsync(CancellationToken.None);
+        await JobsExtensions.InstallSchemaAsync(app.Services.GetRequiredService<NpgsqlDataSource>(), CancellationToken.None);
         app.Services.GetRequiredService<IBackgroundJobClient>().Enqueue(() => QueuedJob.Nothing());
         await using (var connection = new NpgsqlConnection(connectionString))
         {
