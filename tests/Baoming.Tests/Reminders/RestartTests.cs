@@ -118,7 +118,7 @@ public sealed class RestartTests
         Assert.Equal(sentBeforeStop, afterStop.GetValueOrDefault("sent"));
         Assert.Contains("paused for shutdown", log.ToString(), StringComparison.Ordinal);
         // The job's lines carry its id (a log scope per job).
-        Assert.Matches(@"Job \d+.*Fan-out reminder:\d+: 150 recipients", log.ToString());
+        Assert.Matches(@"=> Job \d+ Fan-out reminder:[\d:]+: 150 recipients", log.ToString());
         Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(30), $"stopping took {stopping.Elapsed}");
 
         var states = await FinishAsync(telegram, database, environment, log);
