@@ -81,8 +81,9 @@ public sealed class ScaleOutTests
             "insert into members (id, display_name, language_code) select g, 'member ' || g, 'zh-hans' from generate_series(@first, @last) g",
             new { first = FirstMember, last = FirstMember + Recipients - 1 });
 
-        var confirmA = await DraftAsync(a, 9001, "第一条群发");
-        var confirmB = await DraftAsync(b, 9002, "第二条群发");
+        // The button on one instance, the text straight after on the other: the dialogue is shared.
+        var confirmA = await DraftAsync(a, b, 9001, "第一条群发");
+        var confirmB = await DraftAsync(b, a, 9002, "第二条群发");
         await PressAsync(a, 9001, confirmA);
         await PressAsync(b, 9002, confirmB);
 
@@ -129,12 +130,12 @@ public sealed class ScaleOutTests
         }
     }
 
-    /// <summary>Chooses "everyone" and writes the text, through the given instance; returns the confirmation's "send now" data.</summary>
-    private static async Task<string> DraftAsync(BotHarness via, long organizer, string text)
+    /// <summary>Chooses "everyone" through one instance and writes the text through another; returns the confirmation's "send now" data.</summary>
+    private static async Task<string> DraftAsync(BotHarness pressVia, BotHarness textVia, long organizer, string text)
     {
-        var ask = await AskAsync(via, organizer, FakeBotApi.CallbackUpdate(organizer, "ba:e"), replies: 1);
+        var ask = await AskAsync(pressVia, organizer, FakeBotApi.CallbackUpdate(organizer, "ba:e"), replies: 1);
         Assert.Contains("请发送要群发的消息", ask[0].Text);
-        var draft = await AskAsync(via, organizer, FakeBotApi.TextUpdate(organizer, text), replies: 2);
+        var draft = await AskAsync(textVia, organizer, FakeBotApi.TextUpdate(organizer, text), replies: 2);
         return draft[1].Buttons().Single(button => button.Text.Contains("立即发送", StringComparison.Ordinal)).CallbackData!;
     }
 
