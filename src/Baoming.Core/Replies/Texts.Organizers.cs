@@ -325,4 +325,13 @@ public sealed partial class Texts
             : string.Create(CultureInfo.InvariantCulture, $"{span.Minutes}:{span.Seconds:00}");
 
     private static string Prefix(string? problem) => problem is { Length: > 0 } ? problem + "\n\n" : "";
+
+    // ── Job dashboard ──────────────────────────────────────────────────────────────────────────
+
+    /// <summary>The login link for the job dashboard: personal, so it is said not to be shared.</summary>
+    public Reply DashboardLink(string link, int minutes, bool canChange) => Reply.Plain(Pick(
+        $"任务面板登录链接（{minutes} 分钟内有效，仅限本人使用，请勿转发）：\n{link}\n\n" +
+            (canChange ? "你是管理员，可以在面板里重试或删除任务。" : "你是组织者，面板对你是只读的。"),
+        $"Your login link for the job dashboard (valid for {minutes} minutes; it is yours alone, don't forward it):\n{link}\n\n" +
+            (canChange ? "As an admin you can retry or delete jobs there." : "As an organizer you have read-only access.")));
 }

@@ -13,11 +13,24 @@ internal static class HostRunner
 {
     public const int ConfigurationError = 2;
 
-    public static async Task<int> RunAsync(
+    public static Task<int> RunAsync(
         HostApplicationBuilder builder,
         Action<HostApplicationBuilder> addChannel,
         Func<IHost, CancellationToken, Task<int>> work,
+        CancellationToken cancellationToken) =>
+        RunAsync(builder, b =>
+        {
+            addChannel(b);
+            return b.Build();
+        }, work, cancellationToken);
+
+    /// <summary><paramref name="build"/> adds the verb's channel (Telegram, the terminal, nothing) and builds the host.</summary>
+    public static async Task<int> RunAsync<TBuilder>(
+        TBuilder builder,
+        Func<TBuilder, IHost> build,
+        Func<IHost, CancellationToken, Task<int>> work,
         CancellationToken cancellationToken)
+        where TBuilder : IHostApplicationBuilder
     {
         EmbeddedPostgres? embedded = null;
         try
@@ -31,8 +44,7 @@ internal static class HostRunner
                 builder.Services.AddBaoming(builder.Configuration, connectionString);
             }
 
-            addChannel(builder);
-            using var host = builder.Build();
+            using var host = build(builder);
             // Settings first: a wrong key should be reported before anything waits for the database.
             host.Services.GetRequiredService<IStartupValidator>().Validate();
             await BaomingHost.PrepareDatabaseAsync(host.Services, cancellationToken);

@@ -1,6 +1,5 @@
 using Baoming.Hosting;
-using Baoming.Jobs;
-using Baoming.Telegram;
+using Baoming.Web;
 
 namespace Baoming.Cli;
 
@@ -8,19 +7,19 @@ internal static class RunCommand
 {
     public static Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        var builder = BaomingHost.CreateBuilder();
+        var builder = BaomingHost.CreateWebBuilder();
         if (string.IsNullOrWhiteSpace(builder.Configuration["Telegram:BotToken"]))
         {
             Console.Error.WriteLine(
                 "Telegram:BotToken is not set, so the bot cannot serve Telegram. Set it (in appsettings.json, the file named by " +
-                "BAOMING_CONFIG, or the environment variable Telegram__BotToken), or try the bot in this terminal first: " +
-                "dotnet run --project src/Baoming -- shell");
+                "BAOMING_CONFIG, the environment variable Telegram__BotToken, or a secret file), or try the bot in this terminal " +
+                "first: dotnet run --project src/Baoming -- shell");
             return Task.FromResult(HostRunner.ConfigurationError);
         }
 
         return HostRunner.RunAsync(
             builder,
-            b => b.Services.AddTelegram().AddJobServer(),
+            BotWeb.Build,
             async (host, ct) =>
             {
                 await host.RunAsync(ct);

@@ -9,6 +9,9 @@ using Baoming.Sessions;
 using Baoming.Storage;
 using Baoming.Storage.Embedded;
 using Baoming.Telegram;
+using Baoming.Web;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Console;
 
@@ -17,10 +20,14 @@ namespace Baoming.Hosting;
 /// <summary>How every verb builds its host: the same configuration sources, options and services.</summary>
 public static class BaomingHost
 {
+    /// <summary>Environment variables naming folders of secret files: ours, and systemd's credentials.</summary>
+    private static readonly string[] SecretFolderVariables = ["BAOMING_SECRETS_DIR", "CREDENTIALS_DIRECTORY"];
+
     /// <summary>
     /// Configuration, later sources winning: <c>appsettings.json</c> beside the binary (the documented
     /// sample), <c>appsettings.{Environment}.json</c>, the file named by <c>BAOMING_CONFIG</c>,
-    /// environment variables (<c>Section__Key</c>), then <paramref name="overrides"/>.
+    /// environment variables (<c>Section__Key</c>), secret files (one key per file) in the folders named
+    /// by <c>BAOMING_SECRETS_DIR</c> and systemd's <c>CREDENTIALS_DIRECTORY</c>, then <paramref name="overrides"/>.
     /// </summary>
     public static HostApplicationBuilder CreateBuilder(IReadOnlyDictionary<string, string?>? overrides = null, bool isShell = false)
     {
@@ -30,11 +37,43 @@ public static class BaomingHost
             ContentRootPath = AppContext.BaseDirectory,
             ApplicationName = "Baoming",
         });
+        Configure(builder, overrides, isShell);
+        return builder;
+    }
 
+    /// <summary>The builder of <c>run</c>: the same configuration, plus the HTTP endpoints (webhook, health, metrics, dashboard).</summary>
+    public static WebApplicationBuilder CreateWebBuilder(IReadOnlyDictionary<string, string?>? overrides = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ContentRootPath = AppContext.BaseDirectory,
+            ApplicationName = "Baoming",
+        });
+        Configure(builder, overrides, isShell: false);
+        builder.WebHost.UseUrls(HttpOptions.UrlsOf(builder.Configuration));
+        // Updates and dashboard forms are small; anything bigger is not for us.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 1024 * 1024);
+        // Room for the update in hand and a fan-out's last batch (Hangfire's own limit is 20 s) after SIGTERM.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(40));
+        return builder;
+    }
+
+    private static void Configure(IHostApplicationBuilder builder, IReadOnlyDictionary<string, string?>? overrides, bool isShell)
+    {
         if (Environment.GetEnvironmentVariable("BAOMING_CONFIG") is { Length: > 0 } file)
         {
             builder.Configuration.AddJsonFile(Path.GetFullPath(file), optional: false, reloadOnChange: false);
             builder.Configuration.AddEnvironmentVariables();
+        }
+
+        foreach (var folder in SecretFolderVariables.Select(Environment.GetEnvironmentVariable))
+        {
+            if (folder is { Length: > 0 })
+            {
+                // Docker secrets, systemd credentials: the file name is the key (Telegram__BotToken), the content its value.
+                builder.Configuration.AddKeyPerFile(Path.GetFullPath(folder), optional: true);
+            }
         }
 
         if (overrides is not null)
@@ -42,12 +81,21 @@ public static class BaomingHost
             builder.Configuration.AddInMemoryCollection(overrides);
         }
 
-        builder.Logging.AddSimpleConsole(o =>
+        // One line per event; Logging__Console__FormatterName=json switches to JSON lines, scopes included.
+        builder.Logging.AddConsole();
+        builder.Services.PostConfigure<ConsoleLoggerOptions>(o => o.FormatterName ??= ConsoleFormatterNames.Simple);
+        builder.Services.Configure<SimpleConsoleFormatterOptions>(o =>
         {
             o.SingleLine = true;
             o.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
             o.ColorBehavior = LoggerColorBehavior.Disabled;
             o.IncludeScopes = true;
+        });
+        builder.Services.Configure<JsonConsoleFormatterOptions>(o =>
+        {
+            o.IncludeScopes = true;
+            o.UseUtcTimestamp = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
         });
         if (isShell)
         {
@@ -59,14 +107,18 @@ public static class BaomingHost
         builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
         // Hangfire narrates every poll at Information; its warnings and errors still show.
         builder.Logging.AddFilter("Hangfire", LogLevel.Warning);
-        return builder;
+        // ASP.NET Core logs every request at Information; the lifetime lines (listening on …) stay.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
     }
 
     /// <summary>Options, storage and the conversation engine: everything but the channel.</summary>
     public static IServiceCollection AddBaoming(this IServiceCollection services, IConfiguration configuration, string connectionString)
     {
         services.AddOptionsWithValidateOnStart<TelegramOptions, TelegramOptionsValidator>().BindConfiguration(TelegramOptions.Section)
-            .Validate(o => o.Mode == TelegramMode.Polling, "Telegram:Mode: Webhook is not available yet in this version; use Polling.");
+            .Validate(o => o.Mode != TelegramMode.Webhook || o.WebhookUri is not null,
+                "Telegram:WebhookUrl must be the public https URL Telegram posts updates to (e.g. https://bot.example.org/telegram/webhook) when Telegram:Mode is Webhook.")
+            .Validate(o => o.Mode != TelegramMode.Webhook || !string.IsNullOrEmpty(o.WebhookSecret),
+                "Telegram:WebhookSecret is required when Telegram:Mode is Webhook (1-256 characters of A-Z, a-z, 0-9, _ or -).");
         services.AddOptionsWithValidateOnStart<CommunityOptions, CommunityOptionsValidator>().BindConfiguration(CommunityOptions.Section);
         services.AddOptionsWithValidateOnStart<SessionCatalogOptions, SessionCatalogOptionsValidator>()
             .Configure(o => configuration.GetSection("Sessions").Bind(o.Sessions))

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Threading.Channels;
 using Baoming.Chat;
@@ -5,7 +6,6 @@ using Baoming.Members;
 using Baoming.Messaging;
 using Baoming.Storage;
 using Baoming.Telegram;
-using Npgsql;
 using Telegram.Bot;
 using Telegram.Bot.Types;
 using Telegram.Bot.Types.Enums;
@@ -13,97 +13,191 @@ using Telegram.Bot.Types.Enums;
 namespace Baoming.Inbox;
 
 /// <summary>
-/// Handles stored updates: concurrently across chats, in order within a chat. Each chat maps to one
-/// of a fixed set of lanes, and a lane handles its updates one at a time. A database outage makes a
-/// lane wait and retry the same update, so nothing is skipped and the order holds.
+/// Handles stored updates: concurrently across chats, in order within a chat, and one chat at a time
+/// across instances (<see cref="ChatTurns"/>). Each chat maps to one of a fixed set of lanes; a lane
+/// takes the chat's turn and handles everything the chat has waiting, whichever instance stored it.
+/// A database outage makes a lane wait and retry, so nothing is skipped and the order holds.
 /// </summary>
 public sealed partial class InboxProcessor : BackgroundService
 {
     /// <summary>Lanes: enough to keep the database busy during a burst, few enough for the connection pool.</summary>
     public const int LaneCount = 48;
 
+    /// <summary>How long the update in hand may take to finish once a shutdown begins.</summary>
+    public static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Updates nobody has handled for this long are picked up by any instance: their instance may have
+    /// stopped before it got to them. (A turn also picks up everything its chat has waiting.)
+    /// </summary>
+    private static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(30);
+
     /// <summary>Every log line written while handling an update carries its id.</summary>
     private static readonly Func<ILogger, long, IDisposable?> UpdateScope = LoggerMessage.DefineScope<long>("Update {UpdateId}");
 
     private readonly Channel<InboxItem>[] lanes;
-    private readonly Channel<long> processed = Channel.CreateUnbounded<long>();
-    private readonly TaskCompletionSource resumed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ConcurrentDictionary<long, byte> queued = new();
     private readonly Conversation conversation;
     private readonly IMessenger messenger;
     private readonly InboxRepository inbox;
+    private readonly ChatTurns turns;
     private readonly MemberRepository members;
     private readonly BotStartup startup;
     private readonly ILogger<InboxProcessor> logger;
 
     public InboxProcessor(
-        Conversation conversation, IMessenger messenger, InboxRepository inbox, MemberRepository members, BotStartup startup, ILogger<InboxProcessor> logger)
+        Conversation conversation,
+        IMessenger messenger,
+        InboxRepository inbox,
+        ChatTurns turns,
+        MemberRepository members,
+        BotStartup startup,
+        ILogger<InboxProcessor> logger)
     {
         this.startup = startup;
         this.conversation = conversation;
         this.messenger = messenger;
         this.inbox = inbox;
+        this.turns = turns;
         this.members = members;
         this.logger = logger;
-        // Bounded lanes push back on intake: the poller stops fetching while the lanes are full.
+        // Bounded lanes push back on intake: the poller stops fetching, the webhook answers later.
         lanes = [.. Enumerable.Range(0, LaneCount).Select(_ => Channel.CreateBounded<InboxItem>(new BoundedChannelOptions(200) { SingleReader = true }))];
     }
 
-    /// <summary>Queues stored updates for handling; waits while their lanes are full.</summary>
-    public async ValueTask EnqueueAsync(InboxItem item, CancellationToken cancellationToken) =>
-        await lanes[(int)((ulong)item.ChatId % LaneCount)].Writer.WriteAsync(item, cancellationToken);
-
-    /// <summary>
-    /// Completes once the updates a previous run left unfinished are queued. The Poller stores nothing new
-    /// before that: an update stored earlier would be read as left over and queued a second time.
-    /// </summary>
-    public Task Resumed => resumed.Task;
+    /// <summary>Queues a stored update for handling (once, however often it is offered); waits while its lane is full.</summary>
+    public async ValueTask EnqueueAsync(InboxItem item, CancellationToken cancellationToken)
+    {
+        if (queued.TryAdd(item.UpdateId, 0))
+        {
+            await lanes[(int)((ulong)item.ChatId % LaneCount)].Writer.WriteAsync(item, cancellationToken);
+        }
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // Whatever a previous run stored but did not finish comes first.
-        var pending = await Retry.UntilDoneAsync(inbox.GetUnprocessedAsync, logger, stoppingToken);
-
-        // Replies need the bot's username (deep links): getMe first. The Poller's first poll goes out meanwhile.
+        // Replies need the bot's username (deep links): getMe first. Intake goes on meanwhile.
         await startup.ReadyAsync(stoppingToken);
-        var workers = lanes.Select(lane => RunLaneAsync(lane.Reader, stoppingToken)).ToList();
-        workers.Add(RecordProcessedAsync(stoppingToken));
 
-        if (pending.Count > 0)
-        {
-            LogResuming(pending.Count);
-        }
-
-        foreach (var item in pending)
-        {
-            await EnqueueAsync(item, stoppingToken);
-        }
-
-        resumed.TrySetResult();
+        // Once a shutdown begins, no new turn starts and the update in hand gets a grace period.
+        using var handling = new CancellationTokenSource();
+        await using var stopping = stoppingToken.Register(() => handling.CancelAfter(ShutdownGrace));
+        var workers = lanes.Select(lane => RunLaneAsync(lane.Reader, stoppingToken, handling.Token)).ToList();
+        workers.Add(SweepAsync(stoppingToken));
         await Task.WhenAll(workers);
     }
 
-    private async Task RunLaneAsync(ChannelReader<InboxItem> lane, CancellationToken stoppingToken)
+    /// <summary>At start everything left unhandled, then now and again whatever has waited too long.</summary>
+    private async Task SweepAsync(CancellationToken stoppingToken)
     {
+        var olderThan = TimeSpan.Zero;
         try
         {
-            await foreach (var item in lane.ReadAllAsync(stoppingToken))
+            while (!stoppingToken.IsCancellationRequested)
             {
-                try
+                var waiting = await Retry.UntilDoneAsync(ct => inbox.GetUnprocessedAsync(olderThan, ct), logger, stoppingToken);
+                if (waiting.Count > 0)
                 {
-                    await HandleAsync(item, stoppingToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    // Logged once here; the lane goes on with the chat's next update.
-                    LogHandlerFailed(e, item.UpdateId);
+                    LogResuming(waiting.Count);
                 }
 
-                processed.Writer.TryWrite(item.UpdateId);
+                foreach (var item in waiting)
+                {
+                    await EnqueueAsync(item, stoppingToken);
+                }
+
+                olderThan = StaleAfter;
+                await Task.Delay(StaleAfter, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Shutting down: unfinished updates stay unprocessed in the inbox and are picked up next start.
+        }
+    }
+
+    private async Task RunLaneAsync(ChannelReader<InboxItem> lane, CancellationToken stoppingToken, CancellationToken handlingToken)
+    {
+        // Updates this lane handled in an earlier turn of their chat, before their own place in the queue came.
+        var handledEarly = new HashSet<long>();
+        try
+        {
+            await foreach (var item in lane.ReadAllAsync(stoppingToken))
+            {
+                queued.TryRemove(item.UpdateId, out _);
+                if (!handledEarly.Remove(item.UpdateId))
+                {
+                    await TakeTurnAsync(item, handledEarly, stoppingToken, handlingToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: unhandled updates stay in the inbox for the next start or another instance.
+        }
+    }
+
+    private async Task TakeTurnAsync(InboxItem item, HashSet<long> handledEarly, CancellationToken stoppingToken, CancellationToken handlingToken)
+    {
+        var turn = await WaitForTurnAsync(item.ChatId, stoppingToken);
+        var handled = new List<long>(turn.Updates.Count);
+        try
+        {
+            foreach (var update in turn.Updates)
+            {
+                if (stoppingToken.IsCancellationRequested)
+                {
+                    break;
+                }
+
+                try
+                {
+                    await HandleAsync(update, handlingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // Logged once here; the chat's next update goes on.
+                    LogHandlerFailed(e, update.UpdateId);
+                }
+
+                handled.Add(update.UpdateId);
+                if (update.UpdateId != item.UpdateId)
+                {
+                    if (handledEarly.Count >= 10_000)
+                    {
+                        handledEarly.Clear();
+                    }
+
+                    handledEarly.Add(update.UpdateId);
+                }
+            }
+        }
+        finally
+        {
+            // Recorded even while stopping: an update handled but not recorded would be handled again.
+            try
+            {
+                await Retry.UntilDoneAsync(ct => turns.EndAsync(turn, handled, ct), logger, handlingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                LogUnrecorded(handled.Count);
+            }
+        }
+    }
+
+    private async Task<ChatTurn> WaitForTurnAsync(long chatId, CancellationToken stoppingToken)
+    {
+        var pause = TimeSpan.FromMilliseconds(10);
+        while (true)
+        {
+            if (await Retry.UntilDoneAsync(ct => turns.TryBeginAsync(chatId, ct), logger, stoppingToken) is { } turn)
+            {
+                return turn;
+            }
+
+            // Another instance is handling this chat; what it doesn't get to, this turn will.
+            await Task.Delay(pause, stoppingToken);
+            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromMilliseconds(250).Ticks));
         }
     }
 
@@ -154,56 +248,11 @@ public sealed partial class InboxProcessor : BackgroundService
         await messenger.DeliverAsync(response, callbackId, stoppingToken);
     }
 
-    /// <summary>Marks handled updates in batches: one UPDATE for many, off the hot path.</summary>
-    private async Task RecordProcessedAsync(CancellationToken stoppingToken)
-    {
-        var batch = new List<long>();
-        var reader = processed.Reader;
-        try
-        {
-            while (await reader.WaitToReadAsync(stoppingToken))
-            {
-                while (batch.Count < 1000 && reader.TryRead(out var id))
-                {
-                    batch.Add(id);
-                }
-
-                await Retry.UntilDoneAsync(ct => inbox.MarkProcessedAsync(batch, ct), logger, stoppingToken);
-                batch.Clear();
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-        finally
-        {
-            // Shutting down: record what was finished so it is not handled again next start.
-            while (reader.TryRead(out var id))
-            {
-                batch.Add(id);
-            }
-
-            if (batch.Count > 0)
-            {
-                try
-                {
-                    using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                    await inbox.MarkProcessedAsync(batch, timeout.Token);
-                }
-                catch (Exception e) when (e is NpgsqlException or OperationCanceledException)
-                {
-                    // They will be handled again next start; handling is safe to repeat.
-                    LogUnrecorded(e, batch.Count);
-                }
-            }
-        }
-    }
-
-    [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Resuming {Count} updates stored before the last stop")]
+    [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Picking up {Count} stored updates nobody has handled yet")]
     private partial void LogResuming(int count);
 
-    [LoggerMessage(EventId = 301, Level = LogLevel.Warning, Message = "Could not record {Count} handled updates at shutdown")]
-    private partial void LogUnrecorded(Exception exception, int count);
+    [LoggerMessage(EventId = 301, Level = LogLevel.Warning, Message = "Could not record {Count} handled updates at shutdown; they will be handled again")]
+    private partial void LogUnrecorded(int count);
 
     [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "Update {UpdateId} is not valid JSON for an update; skipped")]
     private partial void LogMalformed(Exception exception, long updateId);

@@ -37,23 +37,21 @@ public sealed class InboxRepository(NpgsqlDataSource dataSource)
         return [.. stored];
     }
 
-    /// <summary>Updates stored but not yet handled, oldest first: what a restart must pick up.</summary>
-    public async Task<IReadOnlyList<InboxItem>> GetUnprocessedAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Updates stored at least <paramref name="olderThan"/> ago and not yet handled, oldest first: what a
+    /// restart, or an instance that stopped, left behind.
+    /// </summary>
+    public async Task<IReadOnlyList<InboxItem>> GetUnprocessedAsync(TimeSpan olderThan, CancellationToken cancellationToken)
     {
         const string Sql = """
             select update_id as UpdateId, chat_id as ChatId, payload::text as Payload
-              from inbox where processed_at is null order by update_id
+              from inbox where processed_at is null and received_at <= now() - @olderThan
+             order by update_id limit 10000
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return [.. await connection.QueryAsync<InboxItem>(new CommandDefinition(Sql, cancellationToken: cancellationToken))];
+        return [.. await connection.QueryAsync<InboxItem>(new CommandDefinition(Sql, new { olderThan }, cancellationToken: cancellationToken))];
     }
 
-    /// <summary>Public so the benchmark's pgbench script issues exactly what the bot does.</summary>
+    /// <summary>Run by <see cref="ChatTurns"/> when a turn ends; public so the benchmark's pgbench script issues exactly what the bot does.</summary>
     public const string MarkProcessedSql = "update inbox set processed_at = now() where update_id = any(@updateIds) and processed_at is null";
-
-    public async Task MarkProcessedAsync(IReadOnlyCollection<long> updateIds, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(MarkProcessedSql, new { updateIds = updateIds.ToArray() }, cancellationToken: cancellationToken));
-    }
 }

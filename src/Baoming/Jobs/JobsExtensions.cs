@@ -55,7 +55,7 @@ public static class JobsExtensions
             });
         });
         // Likewise the activator: jobs are built by this host's container.
-        services.AddSingleton<JobActivator>(provider => new Hangfire.AspNetCore.AspNetCoreJobActivator(provider.GetRequiredService<IServiceScopeFactory>()));
+        services.AddSingleton<JobActivator, ScopedJobActivator>();
         services.AddHangfire((provider, configuration) => configuration
             .UseLogProvider(new HostLogProvider(provider.GetRequiredService<ILoggerFactory>()))
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
@@ -84,6 +84,29 @@ public static class JobsExtensions
         // The verbs that run jobs also plant them.
         services.AddHostedService<Reminders.ReminderStartup>();
         return services;
+    }
+}
+
+/// <summary>
+/// Builds each job in its own DI scope of this host, and opens a log scope with the job's id, so every
+/// line the job logs says which job it belongs to.
+/// </summary>
+internal sealed class ScopedJobActivator(IServiceScopeFactory scopes, ILogger<ScopedJobActivator> logger) : JobActivator
+{
+    private static readonly Func<ILogger, string, IDisposable?> JobScope = LoggerMessage.DefineScope<string>("Job {JobId}");
+
+    public override JobActivatorScope BeginScope(JobActivatorContext context) =>
+        new Scope(scopes.CreateScope(), JobScope(logger, context.BackgroundJob.Id));
+
+    private sealed class Scope(IServiceScope services, IDisposable? log) : JobActivatorScope
+    {
+        public override object Resolve(Type type) => ActivatorUtilities.GetServiceOrCreateInstance(services.ServiceProvider, type);
+
+        public override void DisposeScope()
+        {
+            log?.Dispose();
+            services.Dispose();
+        }
     }
 }
 

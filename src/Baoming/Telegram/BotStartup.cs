@@ -6,14 +6,16 @@ using Telegram.Bot.Types;
 namespace Baoming.Telegram;
 
 /// <summary>
-/// At start-up: getMe (the bot's username is needed for deep links), then the command menu in
-/// Chinese and English. A failing menu is only a warning; the bot works without it.
+/// At start-up: getMe (the bot's username is needed for deep links), the command menu in Chinese and
+/// English (a failing menu is only a warning; the bot works without it), and in webhook mode the
+/// webhook, registered with its secret and the update types the bot handles.
 /// </summary>
-public sealed partial class BotStartup(ITelegramBotClient client, BotIdentity identity, ILogger<BotStartup> logger)
+public sealed partial class BotStartup(ITelegramBotClient client, BotIdentity identity, IOptions<TelegramOptions> options, ILogger<BotStartup> logger)
 {
     private readonly TaskCompletionSource ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int started;
 
+    /// <summary>Telegram answered getMe (and, in webhook mode, accepted the webhook).</summary>
     public bool IsReady => ready.Task.IsCompletedSuccessfully;
 
     /// <summary>Runs the start-up calls once; every caller waits for the same run.</summary>
@@ -30,15 +32,41 @@ public sealed partial class BotStartup(ITelegramBotClient client, BotIdentity id
 
     private async Task RunAsync(CancellationToken cancellationToken)
     {
+        var me = await UntilAnsweredAsync("getMe", ct => client.GetMe(ct), cancellationToken);
+        identity.Username = me.Username ?? identity.Username;
+        LogConnected(identity.Username);
+
+        await SetCommandsAsync(null, [("signup", "报名选题会"), ("my", "我的报名"), ("cancel", "取消报名"), ("help", "帮助")], cancellationToken);
+        await SetCommandsAsync("en", [("signup", "Sign up for a session"), ("my", "My sign-ups"), ("cancel", "Cancel a sign-up"), ("help", "Help")], cancellationToken);
+
+        if (options.Value is { Mode: TelegramMode.Webhook, WebhookUri: { } url, WebhookSecret: var secret })
+        {
+            // Every instance registers the same webhook: repeating it is harmless. Updates Telegram holds
+            // (e.g. from polling days) are delivered to it, not dropped.
+            await UntilAnsweredAsync("setWebhook", async ct =>
+            {
+                await client.SetWebhook(
+                    url: url.AbsoluteUri,
+                    allowedUpdates: Poller.AllowedUpdates,
+                    secretToken: secret,
+                    dropPendingUpdates: false,
+                    cancellationToken: ct);
+                return true;
+            }, cancellationToken);
+            // Only the host: some operators put a secret in the webhook path.
+            LogWebhookSet(url.Host);
+        }
+    }
+
+    /// <summary>Calls Telegram until it answers: a start-up step the bot cannot do without.</summary>
+    private async Task<T> UntilAnsweredAsync<T>(string method, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    {
         var pause = TimeSpan.FromSeconds(1);
         while (true)
         {
             try
             {
-                var me = await client.GetMe(cancellationToken);
-                identity.Username = me.Username ?? identity.Username;
-                LogConnected(identity.Username);
-                break;
+                return await call(cancellationToken);
             }
             catch (ApiRequestException e) when (e.ErrorCode == 401)
             {
@@ -48,14 +76,11 @@ public sealed partial class BotStartup(ITelegramBotClient client, BotIdentity id
             }
             catch (RequestException e)
             {
-                LogGetMeFailed(e, pause.TotalSeconds);
+                LogCallFailed(e, method, pause.TotalSeconds);
                 await Task.Delay(pause, cancellationToken);
                 pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
             }
         }
-
-        await SetCommandsAsync(null, [("signup", "报名选题会"), ("my", "我的报名"), ("cancel", "取消报名"), ("help", "帮助")], cancellationToken);
-        await SetCommandsAsync("en", [("signup", "Sign up for a session"), ("my", "My sign-ups"), ("cancel", "Cancel a sign-up"), ("help", "Help")], cancellationToken);
     }
 
     private async Task SetCommandsAsync(string? languageCode, (string Command, string Description)[] commands, CancellationToken cancellationToken)
@@ -79,8 +104,11 @@ public sealed partial class BotStartup(ITelegramBotClient client, BotIdentity id
     [LoggerMessage(EventId = 501, Level = LogLevel.Error, Message = "Telegram rejected the bot token (401 Unauthorized). Check Telegram:BotToken.")]
     private partial void LogUnauthorized();
 
-    [LoggerMessage(EventId = 502, Level = LogLevel.Warning, Message = "getMe failed; trying again in {Seconds} s")]
-    private partial void LogGetMeFailed(Exception exception, double seconds);
+    [LoggerMessage(EventId = 502, Level = LogLevel.Warning, Message = "{Method} failed; trying again in {Seconds} s")]
+    private partial void LogCallFailed(Exception exception, string method, double seconds);
+
+    [LoggerMessage(EventId = 504, Level = LogLevel.Information, Message = "Webhook set: Telegram posts updates to {Host}")]
+    private partial void LogWebhookSet(string host);
 
     [LoggerMessage(EventId = 503, Level = LogLevel.Warning, Message = "Setting the command menu ({Language}) failed; carrying on without it")]
     private partial void LogCommandsFailed(Exception exception, string language);

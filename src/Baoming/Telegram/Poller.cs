@@ -1,6 +1,4 @@
-using System.Text.Json;
 using Baoming.Inbox;
-using Baoming.Members;
 using Baoming.Storage;
 using Telegram.Bot;
 using Telegram.Bot.Exceptions;
@@ -12,25 +10,55 @@ namespace Baoming.Telegram;
 /// <summary>
 /// Our own long-polling loop. Telegram.Bot's receiver confirms an update before it is handled; here
 /// an update is confirmed (the next getUpdates offset moves past it) only once it is in the inbox.
-/// While PostgreSQL is down the loop holds the batch and retries, so nothing is lost.
+/// While PostgreSQL is down the loop holds the batch and retries, so nothing is lost. Of several
+/// instances only the holder of the <see cref="PollingLease"/> polls; the others stand by.
 /// </summary>
 public sealed partial class Poller(
     ITelegramBotClient client,
-    InboxRepository inbox,
-    InboxProcessor processor,
+    PollingLease lease,
+    InboxIntake intake,
     IOptions<TelegramOptions> options,
     ILogger<Poller> logger) : BackgroundService
 {
     public static readonly UpdateType[] AllowedUpdates = [UpdateType.Message, UpdateType.EditedMessage, UpdateType.CallbackQuery, UpdateType.MyChatMember];
 
+    /// <summary>How often a standing-by instance checks whether the poller is gone.</summary>
+    public static readonly TimeSpan StandbyCheck = TimeSpan.FromSeconds(3);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // No waiting for getMe and the command menu (BotStartup): the first poll goes out beside them. What it
-        // fetches is stored once the InboxProcessor has queued the previous run's leftovers (see Resumed).
+        if (options.Value.Mode != TelegramMode.Polling)
+        {
+            return;
+        }
+
+        // Stopping lets go of the lease at once, so a standing-by instance takes over.
+        await using var held = lease;
+        // No waiting for getMe and the command menu (BotStartup): the first poll goes out beside them.
         var offset = 0;
+        bool? polling = null;
         var pause = TimeSpan.FromSeconds(1);
         while (!stoppingToken.IsCancellationRequested)
         {
+            if (!await Retry.UntilDoneAsync(lease.HoldAsync, logger, stoppingToken))
+            {
+                if (polling != false)
+                {
+                    LogStandingBy();
+                }
+
+                polling = false;
+                await Task.Delay(StandbyCheck, stoppingToken);
+                continue;
+            }
+
+            if (polling != true)
+            {
+                polling = true;
+                offset = 0;
+                LogPolling();
+            }
+
             Update[] updates;
             try
             {
@@ -48,8 +76,13 @@ public sealed partial class Poller(
             }
             catch (Exception e) when (e is RequestException or HttpRequestException or TaskCanceledException)
             {
-                // Telegram unreachable, 5xx, or 409 (another poller or a webhook): back off and try again.
                 LogPollFailed(e, pause.TotalSeconds);
+                if (e is ApiRequestException { ErrorCode: 409 })
+                {
+                    // A webhook is still set (the mode was Webhook before): switch back to polling.
+                    await DeleteWebhookAsync(stoppingToken);
+                }
+
                 await Task.Delay(pause, stoppingToken);
                 pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
                 continue;
@@ -60,21 +93,37 @@ public sealed partial class Poller(
                 continue;
             }
 
-            await processor.Resumed.WaitAsync(stoppingToken);
-            var items = updates.Select(u => new InboxItem(u.Id, UpdateMapper.ChatIdOf(u), JsonSerializer.Serialize(u, JsonBotAPI.Options))).ToList();
-            var senders = updates.Select(UpdateMapper.SenderOf).OfType<MemberProfile>().ToList();
-            var stored = await Retry.UntilDoneAsync(ct => inbox.StoreAsync(items, senders, ct), logger, stoppingToken);
-
-            var isNew = stored.ToHashSet();
-            foreach (var item in items.Where(i => isNew.Contains(i.UpdateId)))
-            {
-                await processor.EnqueueAsync(item, stoppingToken);
-            }
-
+            await Retry.UntilDoneAsync(ct => intake.AcceptAsync(updates, ct), logger, stoppingToken);
             offset = updates[^1].Id + 1;
+        }
+    }
+
+    private async Task DeleteWebhookAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            // Updates waiting for the webhook stay with Telegram and come by getUpdates instead.
+            await client.DeleteWebhook(dropPendingUpdates: false, cancellationToken: cancellationToken);
+            LogWebhookDeleted();
+        }
+        catch (RequestException e)
+        {
+            LogWebhookDeleteFailed(e);
         }
     }
 
     [LoggerMessage(EventId = 400, Level = LogLevel.Warning, Message = "getUpdates failed; trying again in {Seconds} s")]
     private partial void LogPollFailed(Exception exception, double seconds);
+
+    [LoggerMessage(EventId = 401, Level = LogLevel.Information, Message = "Polling Telegram for updates")]
+    private partial void LogPolling();
+
+    [LoggerMessage(EventId = 402, Level = LogLevel.Information, Message = "Another instance is polling Telegram; standing by to take over")]
+    private partial void LogStandingBy();
+
+    [LoggerMessage(EventId = 403, Level = LogLevel.Information, Message = "Removed the webhook so that polling can take over")]
+    private partial void LogWebhookDeleted();
+
+    [LoggerMessage(EventId = 404, Level = LogLevel.Warning, Message = "deleteWebhook failed")]
+    private partial void LogWebhookDeleteFailed(Exception exception);
 }

@@ -6,7 +6,7 @@ namespace Baoming.Telegram;
 
 public static class TelegramExtensions
 {
-    /// <summary>The Bot API client, the inbox-first poller and the Telegram messenger.</summary>
+    /// <summary>The Bot API client, the inbox (intake and handling), the poller and the Telegram messenger.</summary>
     public static IServiceCollection AddTelegram(this IServiceCollection services)
     {
         services.AddHttpClient("telegram")
@@ -28,8 +28,12 @@ public static class TelegramExtensions
 
         services.AddSingleton<BotStartup>();
         services.AddSingleton<IMessenger, TelegramMessenger>();
+        services.AddSingleton<ChatTurns>();
         services.AddSingleton<InboxProcessor>();
+        services.AddSingleton<InboxIntake>();
         services.AddHostedService(sp => sp.GetRequiredService<InboxProcessor>());
+        // Polling mode; in webhook mode updates arrive through the web endpoint instead (Web/WebhookEndpoint).
+        services.AddSingleton<PollingLease>();
         services.AddHostedService<Poller>();
         return services;
     }

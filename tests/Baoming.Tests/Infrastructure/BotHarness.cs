@@ -1,10 +1,10 @@
 using System.Globalization;
 using Baoming.Hosting;
-using Baoming.Jobs;
 using Baoming.Reminders;
-using Baoming.Telegram;
 using Baoming.Tests.Fakes;
+using Baoming.Web;
 using Dapper;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -25,7 +25,7 @@ public sealed class BotHarness : IAsyncDisposable
 
     private readonly bool ownsTelegram;
 
-    private BotHarness(FakeBotApi telegram, bool ownsTelegram, string connectionString, IHost host, FakeTimeProvider time, CapturingLoggerProvider logs)
+    private BotHarness(FakeBotApi telegram, bool ownsTelegram, string connectionString, WebApplication host, FakeTimeProvider time, CapturingLoggerProvider logs)
     {
         this.ownsTelegram = ownsTelegram;
         Logs = logs;
@@ -39,7 +39,10 @@ public sealed class BotHarness : IAsyncDisposable
 
     public string ConnectionString { get; }
 
-    public IHost Host { get; }
+    public WebApplication Host { get; }
+
+    /// <summary>Where the bot's HTTP endpoints answer (webhook, health, metrics, dashboard), e.g. http://127.0.0.1:PORT.</summary>
+    public Uri BaseAddress => new(Host.Urls.First());
 
     /// <summary>The bot's business clock (frozen at <see cref="Now"/> unless started with real time).</summary>
     public FakeTimeProvider Time { get; }
@@ -67,6 +70,7 @@ public sealed class BotHarness : IAsyncDisposable
             ["Telegram:PollTimeoutSeconds"] = "1",
             // Many bots share one test cluster: a few job workers each keep its connection count sane.
             ["Jobs:WorkerCount"] = "2",
+            ["Http:Urls"] = "http://127.0.0.1:0",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -76,16 +80,16 @@ public sealed class BotHarness : IAsyncDisposable
         // Reminder tests need the real clock: Hangfire fires jobs in real time.
         var time = new FakeTimeProvider(realTime ? DateTimeOffset.UtcNow : Now.ToUniversalTime());
         var logs = new CapturingLoggerProvider();
-        var builder = BaomingHost.CreateBuilder(configuration);
+        var builder = BaomingHost.CreateWebBuilder(configuration);
         builder.Logging.SetMinimumLevel(LogLevel.Trace);
         builder.Logging.AddProvider(logs);
         builder.Services.AddBaoming(builder.Configuration, connectionString);
-        builder.Services.AddTelegram().AddJobServer();
         if (!realTime)
         {
             builder.Services.AddSingleton<TimeProvider>(time);
         }
-        var host = builder.Build();
+
+        var host = BotWeb.Build(builder);
         await BaomingHost.PrepareDatabaseAsync(host.Services, CancellationToken.None);
         await host.StartAsync();
         // Reminders are planted in the background after start; tests want them in place when they begin.
@@ -111,6 +115,86 @@ public sealed class BotHarness : IAsyncDisposable
         }
 
         return settings;
+    }
+
+    /// <summary>The webhook secret of <see cref="WebhookMode"/>.</summary>
+    public const string WebhookSecret = "test-Secret_0123456789";
+
+    /// <summary>Webhook mode behind a (pretend) load balancer: every instance serves the URL's path.</summary>
+    public static Dictionary<string, string?> WebhookMode(IReadOnlyDictionary<string, string?>? more = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Telegram:Mode"] = "Webhook",
+            ["Telegram:WebhookUrl"] = "https://bot.example.test/telegram/webhook",
+            ["Telegram:WebhookSecret"] = WebhookSecret,
+        };
+        foreach (var (key, value) in more ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(60) };
+    private static int nextUpdateId = Random.Shared.Next(100_000_000, 200_000_000);
+
+    /// <summary>An update id no other update in this test run has.</summary>
+    public static int NewUpdateId() => Interlocked.Increment(ref nextUpdateId);
+
+    /// <summary>The update JSON with its id (the fake's builders leave it out).</summary>
+    public static string WithId(string updateJson, int updateId) =>
+        "{\"update_id\":" + updateId.ToString(CultureInfo.InvariantCulture) + "," + updateJson.TrimStart()[1..];
+
+    /// <summary>Posts an update to this instance's webhook as Telegram would; returns the status it answered.</summary>
+    public async Task<System.Net.HttpStatusCode> PostUpdateAsync(string updateJson, string? secret = WebhookSecret)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseAddress, "/telegram/webhook"))
+        {
+            Content = new StringContent(updateJson, System.Text.Encoding.UTF8, "application/json"),
+        };
+        if (secret is not null)
+        {
+            request.Headers.Add("X-Telegram-Bot-Api-Secret-Token", secret);
+        }
+
+        using var response = await Http.SendAsync(request);
+        return response.StatusCode;
+    }
+
+    /// <summary>GET on one of the bot's HTTP endpoints: status and body.</summary>
+    public async Task<(System.Net.HttpStatusCode Status, string Body)> GetAsync(string pathAndQuery, string? cookie = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(BaseAddress, pathAndQuery));
+        if (cookie is not null)
+        {
+            request.Headers.Add("Cookie", cookie);
+        }
+
+        using var response = await Http.SendAsync(request);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Waits until /readyz answers 200 (database, migrations, Telegram's getMe and, in webhook mode, setWebhook).</summary>
+    public async Task WaitUntilReadyAsync()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var (status, body) = await GetAsync("/readyz");
+            if (status == System.Net.HttpStatusCode.OK)
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("/readyz never answered 200: " + body);
+            }
+
+            await Task.Delay(50);
+        }
     }
 
     /// <summary>A member sends text to the bot in their private chat; returns the update id.</summary>
@@ -186,7 +270,7 @@ public sealed class BotHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Host.StopAsync();
-        Host.Dispose();
+        await Host.DisposeAsync();
         if (ownsTelegram)
         {
             // A fake passed in belongs to the test: it may outlive this bot (a restart).

@@ -1,0 +1,79 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Baoming.Inbox;
+using Baoming.Storage;
+using Baoming.Telegram;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Telegram.Bot;
+using Telegram.Bot.Types;
+
+namespace Baoming.Web;
+
+/// <summary>
+/// Webhook mode's intake: Telegram posts each update to the path of <c>Telegram:WebhookUrl</c>. The
+/// secret header is checked first (in constant time); the update is stored in the inbox before the
+/// 200 goes back, so an answer of 503 while the database is down makes Telegram deliver it again.
+/// </summary>
+public static partial class WebhookEndpoint
+{
+    public const string SecretHeader = "X-Telegram-Bot-Api-Secret-Token";
+
+    public static IEndpointRouteBuilder MapTelegramWebhook(this IEndpointRouteBuilder endpoints, TelegramOptions options)
+    {
+        var expected = SHA256.HashData(Encoding.UTF8.GetBytes(options.WebhookSecret!));
+        endpoints.MapPost(options.WebhookUri!.AbsolutePath, (HttpContext http, InboxIntake intake, ILoggerFactory loggers) =>
+            ReceiveAsync(http, expected, intake, loggers.CreateLogger(typeof(WebhookEndpoint).FullName!)));
+        return endpoints;
+    }
+
+    private static async Task<IResult> ReceiveAsync(HttpContext http, byte[] expected, InboxIntake intake, ILogger logger)
+    {
+        // Hashes have one length whatever was sent, so the comparison's time says nothing about the secret.
+        var sent = SHA256.HashData(Encoding.UTF8.GetBytes(http.Request.Headers[SecretHeader].ToString()));
+        if (!CryptographicOperations.FixedTimeEquals(sent, expected))
+        {
+            LogUnauthorized(logger, http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+            return Results.Unauthorized();
+        }
+
+        Update? update;
+        try
+        {
+            update = await JsonSerializer.DeserializeAsync<Update>(http.Request.Body, JsonBotAPI.Options, http.RequestAborted);
+        }
+        catch (JsonException e)
+        {
+            LogMalformed(logger, e.Message);
+            return Results.BadRequest("Not a Telegram update.");
+        }
+
+        if (update is not { Id: > 0 })
+        {
+            return Results.BadRequest("Not a Telegram update.");
+        }
+
+        try
+        {
+            await intake.AcceptAsync([update], http.RequestAborted);
+            return Results.Ok();
+        }
+        catch (Exception e) when (Retry.IsOutage(e))
+        {
+            // Not stored: Telegram delivers it again later, so nothing is lost.
+            LogUnavailable(logger, update.Id, e.GetBaseException().Message);
+            return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    [LoggerMessage(EventId = 700, Level = LogLevel.Warning, Message = "Webhook request from {Remote} without the right secret; refused")]
+    private static partial void LogUnauthorized(ILogger logger, string remote);
+
+    [LoggerMessage(EventId = 701, Level = LogLevel.Warning, Message = "Webhook request body is not an update ({Reason}); refused")]
+    private static partial void LogMalformed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 702, Level = LogLevel.Warning, Message = "Update {UpdateId} not stored: database unavailable ({Reason}); Telegram will deliver it again")]
+    private static partial void LogUnavailable(ILogger logger, long updateId, string reason);
+}
