@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Baoming.Benchmarks.Scenarios;
 using Baoming.Storage.Embedded;
 using Dapper;
 using Npgsql;
@@ -34,6 +35,20 @@ internal static class BenchDatabase
     {
         await using var connection = new NpgsqlConnection(connectionString);
         return (await connection.ExecuteScalarAsync<T>(new CommandDefinition(sql, cancellationToken: ct)))!;
+    }
+
+    /// <summary>The delivery ledger holds exactly <paramref name="expected"/> rows for topics of <paramref name="kind"/> ("reminder", "broadcast"), all sent.</summary>
+    public static async Task VerifyLedgerAsync(string connectionString, string kind, int expected, CancellationToken ct)
+    {
+        const string Sql = """
+            select count(*) filter (where state = 'sent') as Sent, count(*) as Rows from deliveries where topic like @kind || ':%'
+            """;
+        await using var connection = new NpgsqlConnection(connectionString);
+        var (sent, rows) = await connection.QuerySingleAsync<(long, long)>(new CommandDefinition(Sql, new { kind }, cancellationToken: ct));
+        if (sent != expected || rows != expected)
+        {
+            throw new BenchmarkFailedException($"Ledger: expected {expected} {kind} rows, all sent; found {rows} rows, {sent} sent.");
+        }
     }
 
     /// <summary>

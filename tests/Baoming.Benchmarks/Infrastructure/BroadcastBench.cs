@@ -74,14 +74,19 @@ internal static class BroadcastBench
         }
     }
 
-    /// <summary>The ledger holds exactly one 'sent' row per recipient, over all broadcasts.</summary>
-    public static async Task VerifyLedgerAsync(string connectionString, int registrants, CancellationToken ct)
+    /// <summary>
+    /// The organizer's dialogue made exactly <paramref name="broadcasts"/> broadcasts, all done, and the ledger holds
+    /// exactly one 'sent' row per recipient over all of them.
+    /// </summary>
+    public static async Task VerifyAsync(string connectionString, int registrants, int broadcasts, CancellationToken ct)
     {
-        var sent = await BenchDatabase.ScalarAsync<long>(connectionString, "select count(*) from deliveries where topic like 'broadcast:%' and state = 'sent'", ct);
-        var rows = await BenchDatabase.ScalarAsync<long>(connectionString, "select count(*) from deliveries where topic like 'broadcast:%'", ct);
-        if (sent != registrants || rows != registrants)
+        var made = await BenchDatabase.ScalarAsync<long>(connectionString, "select count(*) from broadcasts", ct);
+        var done = await BenchDatabase.ScalarAsync<long>(connectionString, "select count(*) from broadcasts where state = 'done'", ct);
+        if (made != broadcasts || done != broadcasts)
         {
-            throw new BenchmarkFailedException($"Ledger: expected {registrants} rows, all sent; found {rows} rows, {sent} sent.");
+            throw new BenchmarkFailedException($"Expected {broadcasts} broadcasts, all done; found {made}, {done} done.");
         }
+
+        await BenchDatabase.VerifyLedgerAsync(connectionString, "broadcast", registrants, ct);
     }
 }

@@ -5,13 +5,16 @@ namespace Baoming.Benchmarks.Infrastructure;
 
 /// <summary>
 /// The organizer's side of a broadcast, through the chat as Telegram would deliver it: /broadcast → a session's
-/// confirmed members → the text → 立即发送. Each step waits for the bot's answer before the next.
+/// confirmed members → the text → 立即发送. Each step waits for the bot's answer, and then <see cref="Think"/>, before the next.
 /// </summary>
 internal sealed class Organizer
 {
     public const long Id = 4_000_000_000;
 
     private readonly List<BotMessage> _messages = [];
+
+    /// <summary>How long the organizer reads each answer before the next step (default: not at all).</summary>
+    public TimeSpan Think { get; init; }
 
     /// <summary>Keeps <paramref name="message"/> if it went to the organizer; false if it went to someone else.</summary>
     public bool Take(BotMessage message)
@@ -39,19 +42,27 @@ internal sealed class Organizer
             ?? throw new BenchmarkFailedException("no 立即发送 button: " + string.Join(" | ", preview.Select(m => m.Text)));
     }
 
-    /// <summary>Presses 立即发送 (<paramref name="sendNow"/>, from <see cref="DraftAsync"/>).</summary>
-    public static void Send(IUpdateFeed updates, string sendNow) => updates.Offer(CallbackUpdate(sendNow));
+    /// <summary>After <see cref="Think"/>, presses each 立即发送 (from <see cref="DraftAsync"/>) at once.</summary>
+    public async Task SendAsync(IUpdateFeed updates, IReadOnlyList<string> sendNow, CancellationToken ct)
+    {
+        await Task.Delay(Think, ct);
+        foreach (var button in sendNow)
+        {
+            updates.Offer(CallbackUpdate(button));
+        }
+    }
 
     /// <summary>Offers an update from the organizer and waits for the bot's next <paramref name="count"/> messages to them.</summary>
     private async Task<IReadOnlyList<BotMessage>> SayAsync(IUpdateFeed updates, string update, IReadOnlyList<ChildProcess> bots, CancellationToken ct, int count = 1)
     {
+        await Task.Delay(Think, ct);
         int before;
         lock (_messages)
         {
             before = _messages.Count;
         }
 
-        updates.Offer(update);
+        var id = updates.Offer(update);
         var waited = Stopwatch.StartNew();
         while (true)
         {
@@ -65,7 +76,7 @@ internal sealed class Organizer
 
             if (waited.Elapsed > TimeSpan.FromSeconds(30))
             {
-                throw new BenchmarkFailedException($"the bot did not answer the organizer; its last lines:\n{Bot.Tails(bots)}");
+                throw new BenchmarkFailedException($"the bot did not answer the organizer within 30 s ({count} messages expected after update {id}); its last lines:\n{Bot.Tails(bots)}");
             }
 
             await Task.Delay(20, ct);

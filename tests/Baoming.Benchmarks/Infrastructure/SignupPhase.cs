@@ -29,6 +29,9 @@ internal sealed class SignupPhase(IUpdateFeed updates, long firstId, int count, 
 
     public long SessionId { get; set; }
 
+    /// <summary>How long a button member looks at the session list before pressing (default: not at all).</summary>
+    public TimeSpan Think { get; init; }
+
     public long LastConfirmation => Interlocked.Read(ref _lastConfirmation);
 
     public bool Owns(long chatId) => chatId >= firstId && chatId < firstId + count;
@@ -67,7 +70,17 @@ internal sealed class SignupPhase(IUpdateFeed updates, long firstId, int count, 
         var data = $"su:{SessionId}";
         if (UsesButton(i) && message.CallbackData.Contains(data) && Interlocked.Increment(ref _lists[i]) == 1)
         {
-            updates.Offer(CallbackUpdate(message.ChatId, data));
+            var press = CallbackUpdate(message.ChatId, data);
+            if (Think > TimeSpan.Zero)
+            {
+                // Called on the fake's request thread: the press goes out later, on its own.
+                _ = Task.Delay(Think).ContinueWith(_ => updates.Offer(press), TaskScheduler.Default);
+            }
+            else
+            {
+                updates.Offer(press);
+            }
+
             return true;
         }
 
@@ -75,20 +88,24 @@ internal sealed class SignupPhase(IUpdateFeed updates, long firstId, int count, 
     }
 
     /// <summary>Until every member is confirmed; fails when a bot exits, time runs out or a message nobody expected arrives.</summary>
-    public async Task WaitAsync(IReadOnlyList<ChildProcess> bots, TimeSpan timeout, Func<int> strays, CancellationToken ct)
+    public async Task WaitAsync(IReadOnlyList<ChildProcess> bots, TimeSpan timeout, IReadOnlyCollection<BotMessage> strays, CancellationToken ct)
     {
         var deadline = Stopwatch.StartNew();
         while (Volatile.Read(ref _confirmed) < count)
         {
-            if (bots.Any(b => b.HasExited) || deadline.Elapsed > timeout || strays() > 0)
+            if (bots.Any(b => b.HasExited) || deadline.Elapsed > timeout || strays.Count > 0)
             {
                 throw new BenchmarkFailedException(
-                    $"{Volatile.Read(ref _confirmed)} of {count} confirmations after {deadline.Elapsed.TotalSeconds:0} s ({strays()} unexpected messages, {updates.PendingUpdates} updates not yet confirmed by the bot); the bot's last lines:\n{Bot.Tails(bots)}");
+                    $"{Volatile.Read(ref _confirmed)} of {count} confirmations after {deadline.Elapsed.TotalSeconds:0} s ({strays.Count} unexpected messages{Example(strays)}, {updates.PendingUpdates} updates not yet taken by the bot); the bot's last lines:\n{Bot.Tails(bots)}");
             }
 
             await Task.Delay(5, ct);
         }
     }
+
+    /// <summary>", e.g. to 1000000001: ✅ …" for the first of <paramref name="messages"/>, if any.</summary>
+    public static string Example(IReadOnlyCollection<BotMessage> messages) =>
+        messages.FirstOrDefault() is { } first ? $", e.g. to {first.ChatId}: {first.Text}" : "";
 
     /// <summary>Offer → confirmation, in ms, ascending.</summary>
     public double[] Latencies(bool? button = null) =>

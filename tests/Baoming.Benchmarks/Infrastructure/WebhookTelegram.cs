@@ -26,7 +26,7 @@ internal sealed class WebhookTelegram : IUpdateFeed, IAsyncDisposable
     private readonly string _secret;
     private readonly HttpClient _http;
     private readonly Channel<(long Id, byte[] Json)> _queue = Channel.CreateUnbounded<(long Id, byte[] Json)>();
-    private readonly ConcurrentDictionary<long, long> _storedAt = new();
+    private readonly ConcurrentDictionary<long, (long At, int Instance)> _stored = new();
     private readonly ConcurrentDictionary<int, int> _refusals = new();
     private readonly int[] _storedBy;
     private readonly CancellationTokenSource _stop = new();
@@ -83,7 +83,10 @@ internal sealed class WebhookTelegram : IUpdateFeed, IAsyncDisposable
         return id;
     }
 
-    public long? DeliveredAt(long updateId) => _storedAt.TryGetValue(updateId, out var at) ? at : null;
+    public long? DeliveredAt(long updateId) => _stored.TryGetValue(updateId, out var stored) ? stored.At : null;
+
+    /// <summary>The instance (0-based, in the order of the endpoints) that stored the update, or null.</summary>
+    public int? StoredOn(long updateId) => _stored.TryGetValue(updateId, out var stored) ? stored.Instance : null;
 
     public async ValueTask DisposeAsync()
     {
@@ -111,7 +114,7 @@ internal sealed class WebhookTelegram : IUpdateFeed, IAsyncDisposable
                 var instance = (int)((uint)Interlocked.Increment(ref _turn) % (uint)_endpoints.Count);
                 if (await PostAsync(_endpoints[instance], json, ct))
                 {
-                    _storedAt.TryAdd(id, Stopwatch.GetTimestamp());
+                    _stored.TryAdd(id, (Stopwatch.GetTimestamp(), instance));
                     Interlocked.Increment(ref _storedBy[instance]);
                     Interlocked.Decrement(ref _pending);
                     break;

@@ -192,12 +192,7 @@ internal sealed class RemindersScenario : IScenario
             await bot.StopAsync(TimeSpan.FromSeconds(20));
 
             received.Verify("bot");
-            var sent = await BenchDatabase.ScalarAsync<long>(connectionString, "select count(*) from deliveries where topic like 'reminder:%' and state = 'sent'", ct);
-            var rows = await BenchDatabase.ScalarAsync<long>(connectionString, "select count(*) from deliveries where topic like 'reminder:%'", ct);
-            if (sent != registrants || rows != registrants)
-            {
-                throw new BenchmarkFailedException($"Ledger: expected {registrants} rows, all sent; found {rows} rows, {sent} sent.");
-            }
+            await BenchDatabase.VerifyLedgerAsync(connectionString, "reminder", registrants, ct);
 
             var hangfireJobs = await BenchDatabase.ScalarAsync<long>(connectionString, "select count(*) from hangfire.job", ct);
             var slots = await BenchDatabase.ScalarAsync<long>(connectionString, "select count(*) from reminder_slots", ct);

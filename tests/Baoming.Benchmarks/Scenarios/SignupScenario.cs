@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -93,15 +94,12 @@ internal sealed partial class SignupScenario : IScenario
         var burst = new SignupPhase(api, 1_000_000_000L * rep, members, buttonShare);
         var paced = new SignupPhase(api, (1_000_000_000L * rep) + 500_000_000, rate * latencySeconds, buttonShare);
         SignupPhase[] phases = [burst, paced];
-        var strays = new List<BotMessage>();
+        var strays = new ConcurrentQueue<BotMessage>();
         api.OnMessage = message =>
         {
             if (Array.Find(phases, p => p.Owns(message.ChatId)) is not { } phase || !phase.Take(message))
             {
-                lock (strays)
-                {
-                    strays.Add(message);
-                }
+                strays.Enqueue(message);
             }
         };
 
@@ -118,7 +116,7 @@ internal sealed partial class SignupScenario : IScenario
             burst.Offer(i);
         }
 
-        await burst.WaitAsync([bot], TimeSpan.FromSeconds(60 + (members / 50)), () => strays.Count, ct);
+        await burst.WaitAsync([bot], TimeSpan.FromSeconds(60 + (members / 50)), strays, ct);
         var throughput = members / Stopwatch.GetElapsedTime(started, burst.LastConfirmation).TotalSeconds;
         var cpuPerSignup = (bot.CpuMilliseconds() - cpuBefore) / members;
 
@@ -135,7 +133,7 @@ internal sealed partial class SignupScenario : IScenario
             await Task.Delay(1, ct);
         }
 
-        await paced.WaitAsync([bot], TimeSpan.FromSeconds(60), () => strays.Count, ct);
+        await paced.WaitAsync([bot], TimeSpan.FromSeconds(60), strays, ct);
         var latencies = paced.Latencies();
         var (pickup, handling) = paced.Split();
         BenchContext.Progress($"typed sign-ups: pickup p50 {Statistics.Percentile(pickup, 50):0.0} p99 {Statistics.Percentile(pickup, 99):0.0} ms; handling p50 {Statistics.Percentile(handling, 50):0.0} p99 {Statistics.Percentile(handling, 99):0.0} ms");
@@ -156,9 +154,9 @@ internal sealed partial class SignupScenario : IScenario
             throw new BenchmarkFailedException($"Expected {phases.Sum(p => p.ButtonCount)} answered button presses; the bot answered {api.CallbackAnswers}.");
         }
 
-        if (strays.Count > 0)
+        if (!strays.IsEmpty)
         {
-            throw new BenchmarkFailedException($"{strays.Count} unexpected messages, e.g. to {strays[0].ChatId}: {strays[0].Text}");
+            throw new BenchmarkFailedException($"{strays.Count} unexpected messages{SignupPhase.Example(strays)}");
         }
 
         return new BotRun(sessionId, throughput, cpuPerSignup, Statistics.Percentile(latencies, 50), Statistics.Percentile(latencies, 99), peakMemory);
