@@ -31,8 +31,22 @@ internal static class Bot
         return environment;
     }
 
-    public static ChildProcess Start(BenchContext context, IReadOnlyDictionary<string, string?> environment) =>
-        ChildProcess.Start(context.BotDll, ["run"], environment);
+    public static ChildProcess Start(BenchContext context, IReadOnlyDictionary<string, string?> environment, IReadOnlyList<string>? watch = null) =>
+        ChildProcess.Start(context.BotDll, ["run"], environment, watch);
+
+    /// <summary>Schema and configured sessions from the bot itself (<c>migrate</c>), before any instance runs.</summary>
+    public static async Task MigrateAsync(BenchContext context, IReadOnlyDictionary<string, string?> environment, CancellationToken ct)
+    {
+        await using var migrate = ChildProcess.Start(context.BotDll, ["migrate"], environment);
+        if (!await migrate.WaitForExitAsync(TimeSpan.FromSeconds(60), ct) || migrate.ExitCode != 0)
+        {
+            throw new BenchmarkFailedException($"migrate failed:\n{migrate.Tail()}");
+        }
+    }
+
+    /// <summary>The last lines of each process, for a failure message.</summary>
+    public static string Tails(IReadOnlyList<ChildProcess> bots) =>
+        bots.Count == 1 ? bots[0].Tail() : string.Join('\n', bots.Select((bot, i) => $"--- instance {i + 1} (pid {bot.Id}) ---\n{bot.Tail()}"));
 
     /// <summary>Waits for the process's first getUpdates; returns its arrival time (a Stopwatch timestamp).</summary>
     public static async Task<long> WaitForFirstPollAsync(LeanBotApi api, ChildProcess process, TimeSpan timeout, CancellationToken ct)

@@ -1,12 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Baoming.Benchmarks.Scenarios;
 
 namespace Baoming.Benchmarks.Infrastructure;
 
 /// <summary>
 /// A .NET program run as its own process (the bot, or the start-up floor), so its memory and start-up
-/// are its own. Output is drained into a short tail that failures print.
+/// are its own. Output is drained into a short tail that failures print; lines the caller asked to
+/// watch (e.g. the listening address, fan-out starts) are kept for the whole run.
 /// </summary>
 internal sealed class ChildProcess : IAsyncDisposable
 {
@@ -14,12 +16,15 @@ internal sealed class ChildProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly Queue<string> _tail = new();
+    private readonly List<string> _watched = [];
+    private readonly IReadOnlyList<string> _watch;
     private readonly Lock _gate = new();
 
-    private ChildProcess(Process process, long startedAt)
+    private ChildProcess(Process process, long startedAt, IReadOnlyList<string> watch)
     {
         _process = process;
         StartedAt = startedAt;
+        _watch = watch;
     }
 
     /// <summary>Stopwatch timestamp taken just before the process was started.</summary>
@@ -29,7 +34,8 @@ internal sealed class ChildProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static ChildProcess Start(string dll, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment)
+    /// <param name="watch">Output lines containing any of these are kept in <see cref="Watched"/>.</param>
+    public static ChildProcess Start(string dll, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment, IReadOnlyList<string>? watch = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -59,7 +65,7 @@ internal sealed class ChildProcess : IAsyncDisposable
 
         var startedAt = Stopwatch.GetTimestamp();
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start dotnet {dll}.");
-        var child = new ChildProcess(process, startedAt);
+        var child = new ChildProcess(process, startedAt, watch ?? []);
         process.OutputDataReceived += (_, e) => child.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => child.Keep(e.Data);
         process.BeginOutputReadLine();
@@ -103,6 +109,32 @@ internal sealed class ChildProcess : IAsyncDisposable
         lock (_gate) return string.Join('\n', _tail);
     }
 
+    /// <summary>Every output line so far that contains one of the watched strings, in order.</summary>
+    public IReadOnlyList<string> Watched
+    {
+        get { lock (_gate) return [.. _watched]; }
+    }
+
+    /// <summary>The first watched line containing <paramref name="text"/>; fails if the process exits or <paramref name="timeout"/> passes first.</summary>
+    public async Task<string> WaitForLineAsync(string text, TimeSpan timeout, CancellationToken ct)
+    {
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            if (Watched.FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal)) is { } line)
+            {
+                return line;
+            }
+
+            if (HasExited || waited.Elapsed > timeout)
+            {
+                throw new BenchmarkFailedException($"No \"{text}\" from process {Id} within {timeout.TotalSeconds:0} s (exited: {HasExited}):\n{Tail()}");
+            }
+
+            await Task.Delay(10, ct);
+        }
+    }
+
     /// <summary>SIGTERM (a graceful stop, as systemd does), then SIGKILL if it has not exited in time.</summary>
     public async Task StopAsync(TimeSpan grace)
     {
@@ -137,7 +169,8 @@ internal sealed class ChildProcess : IAsyncDisposable
     private static bool IsBaomingSetting(string key) =>
         key.StartsWith("ConnectionStrings__", StringComparison.Ordinal) || key.StartsWith("Telegram__", StringComparison.Ordinal)
         || key.StartsWith("Sessions__", StringComparison.Ordinal) || key.StartsWith("EmbeddedPostgres__", StringComparison.Ordinal)
-        || key == "BAOMING_CONFIG";
+        || key.StartsWith("Http__", StringComparison.Ordinal) || key is "BAOMING_CONFIG" or "BAOMING_SECRETS_DIR" or "CREDENTIALS_DIRECTORY"
+        || key is "ASPNETCORE_URLS" or "DOTNET_URLS" or "ASPNETCORE_HTTP_PORTS" or "ASPNETCORE_HTTPS_PORTS";
 
     private long StatusKilobytes(string field)
     {
@@ -162,6 +195,11 @@ internal sealed class ChildProcess : IAsyncDisposable
         lock (_gate)
         {
             _tail.Enqueue($"{Stopwatch.GetElapsedTime(StartedAt).TotalMilliseconds,7:0} ms  {line}");
+            if (_watch.Any(w => line.Contains(w, StringComparison.Ordinal)))
+            {
+                _watched.Add(line);
+            }
+
             if (_tail.Count > TailLines)
             {
                 _tail.Dequeue();

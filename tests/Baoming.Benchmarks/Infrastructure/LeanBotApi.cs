@@ -22,9 +22,10 @@ internal sealed record BotMessage(long ChatId, string Text, IReadOnlyList<string
 /// benchmark as little CPU as possible: the machine's two cores belong to the bot and PostgreSQL.
 /// The tests' <c>FakeBotApi</c> checks far more (entities, message state, limits) and is the place
 /// for correctness; this one serves getMe, setMyCommands, getUpdates (long poll, confirm by offset),
-/// sendMessage, editMessageText and answerCallbackQuery in Telegram's JSON shapes, and records arrival times.
+/// setWebhook, deleteWebhook, getWebhookInfo, sendMessage, editMessageText and answerCallbackQuery in
+/// Telegram's JSON shapes, and records arrival times.
 /// </summary>
-internal sealed class LeanBotApi : IAsyncDisposable
+internal sealed class LeanBotApi : IUpdateFeed, IAsyncDisposable
 {
     public const string Token = "123456:BENCH-token";
     public const long BotId = 777000;
@@ -42,6 +43,7 @@ internal sealed class LeanBotApi : IAsyncDisposable
     private long _nextUpdateId = 1;
     private int _nextMessageId;
     private int _answers;
+    private int _setWebhooks;
 
     private LeanBotApi()
     {
@@ -68,6 +70,9 @@ internal sealed class LeanBotApi : IAsyncDisposable
     }
 
     public int CallbackAnswers => Volatile.Read(ref _answers);
+
+    /// <summary>setWebhook calls so far (webhook mode: each instance may register the webhook at start-up).</summary>
+    public int SetWebhookCalls => Volatile.Read(ref _setWebhooks);
 
     /// <summary>Stopwatch timestamps of every editMessageText (status messages edited in place).</summary>
     public IReadOnlyList<long> EditsAt
@@ -146,8 +151,16 @@ internal sealed class LeanBotApi : IAsyncDisposable
                 Interlocked.Increment(ref _answers);
                 await context.Response.Body.WriteAsync(True, context.RequestAborted);
                 break;
-            case "SETMYCOMMANDS":
+            case "SETWEBHOOK":
+                Interlocked.Increment(ref _setWebhooks);
                 await context.Response.Body.WriteAsync(True, context.RequestAborted);
+                break;
+            case "SETMYCOMMANDS" or "DELETEWEBHOOK":
+                await context.Response.Body.WriteAsync(True, context.RequestAborted);
+                break;
+            case "GETWEBHOOKINFO":
+                // Nothing registered and nothing pending: the bot registers its webhook itself.
+                await context.Response.WriteAsync("""{"ok":true,"result":{"url":"","has_custom_certificate":false,"pending_update_count":0}}""", context.RequestAborted);
                 break;
             case "GETME":
                 await context.Response.WriteAsync(

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Baoming.Benchmarks.Infrastructure;
-using Npgsql;
 
 namespace Baoming.Benchmarks.Scenarios;
 
@@ -12,8 +11,7 @@ namespace Baoming.Benchmarks.Scenarios;
 /// </summary>
 internal sealed class BroadcastScenario : IScenario
 {
-    private const int Limit = 1000;
-    private const long Organizer = 4_000_000_000;
+    private const int Limit = BroadcastBench.Limit;
 
     public string Name => "broadcast";
 
@@ -65,79 +63,39 @@ internal sealed class BroadcastScenario : IScenario
     private static async Task<Run> RunBotAsync(BenchContext context, Baoming.Storage.Embedded.EmbeddedPostgres cluster, int rep, int registrants, CancellationToken ct)
     {
         var database = $"bench_broadcast_{rep}";
-        var connectionString = await RemindersScenario.CreateDatabaseAsync(cluster, database, ct);
+        var connectionString = await BenchDatabase.CreateAsync(cluster, database, ct);
         try
         {
             await using var api = await LeanBotApi.StartAsync();
-            var received = new RemindersScenario.Received(RemindersScenario.FirstChatId, registrants);
-            var organizerMessages = new List<BotMessage>();
+            var received = new Received(BenchDatabase.FirstChatId, registrants);
+            var organizer = new Organizer();
             api.OnMessage = message =>
             {
-                if (message.ChatId == Organizer)
-                {
-                    lock (organizerMessages)
-                    {
-                        organizerMessages.Add(message);
-                    }
-                }
-                else
+                if (!organizer.Take(message))
                 {
                     received.Take(message);
                 }
             };
 
-            var environment = Bot.Environment(api, connectionString);
-            environment["Telegram__MaxMessagesPerSecond"] = Limit.ToString(CultureInfo.InvariantCulture);
-            environment["Community__Organizers__0"] = Organizer.ToString(CultureInfo.InvariantCulture);
-            environment["Sessions__2__Key"] = RemindersScenario.SessionKey;
-            environment["Sessions__2__Title"] = "群发基准";
-            environment["Sessions__2__StartsAt"] = DateTimeOffset.UtcNow.AddDays(3).ToString("yyyy-MM-ddTHH:mm:00zzz", CultureInfo.InvariantCulture);
-            await using (var migrate = ChildProcess.Start(context.BotDll, ["migrate"], environment))
-            {
-                if (!await migrate.WaitForExitAsync(TimeSpan.FromSeconds(60), ct) || migrate.ExitCode != 0)
-                {
-                    throw new BenchmarkFailedException($"migrate failed:\n{migrate.Tail()}");
-                }
-            }
-
-            await RemindersScenario.SeedAsync(connectionString, registrants, ct);
-            var sessionId = await RemindersScenario.ScalarAsync<long>(connectionString, $"select id from sessions where key = '{RemindersScenario.SessionKey}'", ct);
-
+            var environment = BroadcastBench.Environment(api, connectionString, sessions: 1);
+            var sessionId = (await BroadcastBench.PrepareAsync(context, environment, connectionString, registrants, sessions: 1, ct))[0];
             await using var bot = Bot.Start(context, environment);
             await Bot.WaitForFirstPollAsync(api, bot, TimeSpan.FromSeconds(60), ct);
 
             // The organizer's dialogue, as Telegram would deliver it.
-            await SayAsync(api, organizerMessages, TextUpdate("/broadcast"), bot, ct);
-            await SayAsync(api, organizerMessages, CallbackUpdate($"ba:c:{sessionId}"), bot, ct);
-            var preview = await SayAsync(api, organizerMessages, TextUpdate("基准群发：今晚见！"), bot, ct, count: 2);
-            var sendNow = preview.SelectMany(m => m.CallbackData).FirstOrDefault(d => d.StartsWith("bs:", StringComparison.Ordinal) && d.EndsWith(":now", StringComparison.Ordinal))
-                ?? throw new BenchmarkFailedException("no 立即发送 button: " + string.Join(" | ", preview.Select(m => m.Text)));
+            var sendNow = await organizer.DraftAsync(api, sessionId, [bot], ct);
             var pressed = Stopwatch.GetTimestamp();
-            api.Offer(CallbackUpdate(sendNow));
-
-            var deadline = Stopwatch.StartNew();
-            while (received.Distinct < registrants)
-            {
-                if (bot.HasExited || deadline.Elapsed > TimeSpan.FromSeconds(60 + (2.0 * registrants / Limit)) || received.Strays > 0)
-                {
-                    throw new BenchmarkFailedException($"{received.Distinct} of {registrants} received ({received.Strays} unexpected); the bot's last lines:\n{bot.Tail()}");
-                }
-
-                await Task.Delay(20, ct);
-            }
+            await organizer.SendAsync(api, [sendNow], ct);
+            await BroadcastBench.WaitForAllAsync(received, [bot], ct);
 
             // Let the final report edit and the ledger write-back land, then check nothing came twice.
             await Task.Delay(3000, ct);
             var peakMemory = bot.PeakMemoryMegabytes();
             await bot.StopAsync(TimeSpan.FromSeconds(20));
             received.Verify("bot");
-            var sent = await RemindersScenario.ScalarAsync<long>(connectionString, "select count(*) from deliveries where topic like 'broadcast:%' and state = 'sent'", ct);
-            if (sent != registrants)
-            {
-                throw new BenchmarkFailedException($"Ledger: expected {registrants} sent, found {sent}.");
-            }
+            await BroadcastBench.VerifyAsync(connectionString, registrants, broadcasts: 1, ct);
 
-            var jobs = await RemindersScenario.ScalarAsync<long>(connectionString, "select count(*) from hangfire.job where invocationdata::text like '%broadcast:%'", ct);
+            var jobs = await BenchDatabase.ScalarAsync<long>(connectionString, "select count(*) from hangfire.job where invocationdata::text like '%broadcast:%'", ct);
             var (first, last) = received.FirstAndLast();
             var editsAt = api.EditsAt.Where(at => at >= first).Order().ToList();
             var seconds = BenchContext.Milliseconds(first, last) / 1000;
@@ -145,7 +103,7 @@ internal sealed class BroadcastScenario : IScenario
             var progressEdits = editsAt.SkipLast(1).ToList();
             var gaps = progressEdits.Zip(progressEdits.Skip(1), (a, b) => BenchContext.Milliseconds(a, b) / 1000).ToList();
             return new Run(
-                (registrants - 1) / seconds,
+                received.SendsPerSecond(),
                 received.WorstSecond(),
                 BenchContext.Milliseconds(pressed, first) / 1000,
                 peakMemory,
@@ -155,50 +113,9 @@ internal sealed class BroadcastScenario : IScenario
         }
         finally
         {
-            NpgsqlConnection.ClearAllPools();
-            await RemindersScenario.DropDatabaseAsync(cluster, database, ct);
+            await BenchDatabase.DropAsync(cluster, database, ct);
         }
     }
-
-    /// <summary>Offers an update from the organizer and waits for the bot's next <paramref name="count"/> messages to them.</summary>
-    private static async Task<IReadOnlyList<BotMessage>> SayAsync(LeanBotApi api, List<BotMessage> messages, string update, ChildProcess bot, CancellationToken ct, int count = 1)
-    {
-        int before;
-        lock (messages)
-        {
-            before = messages.Count;
-        }
-
-        api.Offer(update);
-        var waited = Stopwatch.StartNew();
-        while (true)
-        {
-            lock (messages)
-            {
-                if (messages.Count >= before + count)
-                {
-                    return messages.Skip(before).ToList();
-                }
-            }
-
-            if (waited.Elapsed > TimeSpan.FromSeconds(30))
-            {
-                throw new BenchmarkFailedException($"the bot did not answer the organizer; its last lines:\n{bot.Tail()}");
-            }
-
-            await Task.Delay(20, ct);
-        }
-    }
-
-    private static string TextUpdate(string text) =>
-        $$$"""
-        "message":{"message_id":1,"from":{"id":{{{Organizer}}},"is_bot":false,"first_name":"组织者","language_code":"zh-hans"},"chat":{"id":{{{Organizer}}},"first_name":"组织者","type":"private"},"date":{{{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}}},"text":"{{{text}}}"}}
-        """;
-
-    private static string CallbackUpdate(string data) =>
-        $$$"""
-        "callback_query":{"id":"{{{Guid.NewGuid():N}}}","from":{"id":{{{Organizer}}},"is_bot":false,"first_name":"组织者","language_code":"zh-hans"},"message":{"message_id":2,"from":{"id":{{{LeanBotApi.BotId}}},"is_bot":true,"first_name":"报名助手","username":"{{{LeanBotApi.BotUsername}}}"},"chat":{"id":{{{Organizer}}},"first_name":"组织者","type":"private"},"date":{{{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}}},"text":"…"},"chat_instance":"-1","data":"{{{data}}}"}}
-        """;
 
     private sealed record Run(double SendsPerSecond, int WorstSecond, double PressToFirstSend, double PeakMemory, long HangfireJobs, double EditsPerMinute, double ShortestEditGap);
 }

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Baoming.Benchmarks.Infrastructure;
-using Dapper;
-using Npgsql;
 
 namespace Baoming.Benchmarks.Scenarios;
 
@@ -16,7 +14,6 @@ namespace Baoming.Benchmarks.Scenarios;
 internal sealed class RemindersScenario : IScenario
 {
     private const int Limit = 1000;
-    internal const long FirstChatId = 5_000_000_000;
     internal const string SessionKey = "remindbench";
     private static readonly TimeSpan Offset = TimeSpan.FromSeconds(30);
 
@@ -97,14 +94,14 @@ internal sealed class RemindersScenario : IScenario
 
     private static async Task<NaiveOutcome> RunNaiveAsync(Baoming.Storage.Embedded.EmbeddedPostgres cluster, int count, CancellationToken ct)
     {
-        var connectionString = await CreateDatabaseAsync(cluster, "bench_naive", ct);
+        var connectionString = await BenchDatabase.CreateAsync(cluster, "bench_naive", ct);
         try
         {
             await using var api = await LeanBotApi.StartAsync();
-            var received = new Received(FirstChatId, count);
+            var received = new Received(BenchDatabase.FirstChatId, count);
             api.OnMessage = received.Take;
             var run = await NaiveReminders.RunAsync(
-                connectionString, api, [.. Enumerable.Range(0, count).Select(i => FirstChatId + i)], () => received.Distinct, ct);
+                connectionString, api, [.. Enumerable.Range(0, count).Select(i => BenchDatabase.FirstChatId + i)], () => received.Distinct, ct);
             await Task.Delay(500, ct);
             received.Verify("naive baseline");
             var (first, last) = received.FirstAndLast();
@@ -115,8 +112,7 @@ internal sealed class RemindersScenario : IScenario
         }
         finally
         {
-            NpgsqlConnection.ClearAllPools();
-            await DropDatabaseAsync(cluster, "bench_naive", ct);
+            await BenchDatabase.DropAsync(cluster, "bench_naive", ct);
         }
     }
 
@@ -124,11 +120,11 @@ internal sealed class RemindersScenario : IScenario
         BenchContext context, Baoming.Storage.Embedded.EmbeddedPostgres cluster, int rep, int registrants, TimeSpan lead, CancellationToken ct)
     {
         var database = $"bench_reminders_{rep}";
-        var connectionString = await CreateDatabaseAsync(cluster, database, ct);
+        var connectionString = await BenchDatabase.CreateAsync(cluster, database, ct);
         try
         {
             await using var api = await LeanBotApi.StartAsync();
-            var received = new Received(FirstChatId, registrants);
+            var received = new Received(BenchDatabase.FirstChatId, registrants);
             api.OnMessage = received.Take;
 
             // Whole seconds: the configured time and the stored one must compare equal, or the bot sees a move.
@@ -144,16 +140,10 @@ internal sealed class RemindersScenario : IScenario
             environment["Sessions__2__ReminderOffsets__0"] = Offset.ToString("c", CultureInfo.InvariantCulture);
 
             // Schema and sessions from the bot itself, then the registrants straight into the tables.
-            await using (var migrate = ChildProcess.Start(context.BotDll, ["migrate"], environment))
-            {
-                if (!await migrate.WaitForExitAsync(TimeSpan.FromSeconds(60), ct) || migrate.ExitCode != 0)
-                {
-                    throw new BenchmarkFailedException($"migrate failed:\n{migrate.Tail()}");
-                }
-            }
+            await Bot.MigrateAsync(context, environment, ct);
 
-            await SeedAsync(connectionString, registrants, ct);
-            var dueAt = await ScalarAsync<DateTime>(connectionString, $"select s.due_at from reminder_slots s join sessions x on x.id = s.session_id where x.key = '{SessionKey}'", ct);
+            await BenchDatabase.SeedRegistrantsAsync(connectionString, SessionKey, BenchDatabase.FirstChatId, registrants, ct);
+            var dueAt = await BenchDatabase.ScalarAsync<DateTime>(connectionString, $"select s.due_at from reminder_slots s join sessions x on x.id = s.session_id where x.key = '{SessionKey}'", ct);
             var dueWall = new DateTimeOffset(DateTime.SpecifyKind(dueAt, DateTimeKind.Utc));
             var untilDue = dueWall - DateTimeOffset.UtcNow;
             if (untilDue < TimeSpan.FromSeconds(5))
@@ -182,7 +172,7 @@ internal sealed class RemindersScenario : IScenario
 
             // The ledger is written back per claimed batch; then anything late (a duplicate) would show.
             var ledgerDeadline = Stopwatch.StartNew();
-            while (await ScalarAsync<long>(connectionString, "select count(*) from deliveries where topic like 'reminder:%' and state in ('pending', 'sending')", ct) > 0)
+            while (await BenchDatabase.ScalarAsync<long>(connectionString, "select count(*) from deliveries where topic like 'reminder:%' and state in ('pending', 'sending')", ct) > 0)
             {
                 if (ledgerDeadline.Elapsed > TimeSpan.FromSeconds(30))
                 {
@@ -202,21 +192,16 @@ internal sealed class RemindersScenario : IScenario
             await bot.StopAsync(TimeSpan.FromSeconds(20));
 
             received.Verify("bot");
-            var sent = await ScalarAsync<long>(connectionString, "select count(*) from deliveries where topic like 'reminder:%' and state = 'sent'", ct);
-            var rows = await ScalarAsync<long>(connectionString, "select count(*) from deliveries where topic like 'reminder:%'", ct);
-            if (sent != registrants || rows != registrants)
-            {
-                throw new BenchmarkFailedException($"Ledger: expected {registrants} rows, all sent; found {rows} rows, {sent} sent.");
-            }
+            await BenchDatabase.VerifyLedgerAsync(connectionString, "reminder", registrants, ct);
 
-            var hangfireJobs = await ScalarAsync<long>(connectionString, "select count(*) from hangfire.job", ct);
-            var slots = await ScalarAsync<long>(connectionString, "select count(*) from reminder_slots", ct);
+            var hangfireJobs = await BenchDatabase.ScalarAsync<long>(connectionString, "select count(*) from hangfire.job", ct);
+            var slots = await BenchDatabase.ScalarAsync<long>(connectionString, "select count(*) from reminder_slots", ct);
             var (first, last) = received.FirstAndLast();
             var (gaps, gapMs) = received.Gaps(30);
             BenchContext.Progress($"pauses over 30 ms between arrivals: {gaps}, {gapMs:0} ms in all");
             var firstWall = anchorWall + Stopwatch.GetElapsedTime(anchor, first);
             return new BotRun(
-                (registrants - 1) / (BenchContext.Milliseconds(first, last) / 1000),
+                received.SendsPerSecond(),
                 received.WorstSecond(),
                 (firstWall - dueWall).TotalSeconds,
                 (firstWall - dueWall).TotalSeconds + (BenchContext.Milliseconds(first, last) / 1000),
@@ -226,121 +211,11 @@ internal sealed class RemindersScenario : IScenario
         }
         finally
         {
-            NpgsqlConnection.ClearAllPools();
-            await DropDatabaseAsync(cluster, database, ct);
+            await BenchDatabase.DropAsync(cluster, database, ct);
         }
-    }
-
-    /// <summary>N members with confirmed registrations, the session's counter in step, statistics fresh.</summary>
-    internal static async Task SeedAsync(string connectionString, int registrants, CancellationToken ct)
-    {
-        const string Sql = """
-            insert into members (id, display_name, language_code)
-            select @first + g, '读者' || g, case when g % 5 = 0 then 'en' else 'zh-hans' end from generate_series(0, @n - 1) g;
-            insert into registrations (session_id, member_id, status, registered_at)
-            select s.id, @first + g, 'confirmed', now() - interval '1 minute'
-              from generate_series(0, @n - 1) g, sessions s where s.key = @key;
-            update sessions set confirmed_count = @n, waitlisted_count = 0 where key = @key;
-            """;
-        var watch = Stopwatch.StartNew();
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(Sql, new { first = FirstChatId, n = registrants, key = SessionKey }, commandTimeout: 300, cancellationToken: ct));
-        await connection.ExecuteAsync(new CommandDefinition("vacuum analyze", commandTimeout: 300, cancellationToken: ct));
-        BenchContext.Progress($"seeded {registrants} members and registrations in {watch.Elapsed.TotalSeconds:0.0} s");
-    }
-
-    internal static async Task<string> CreateDatabaseAsync(Baoming.Storage.Embedded.EmbeddedPostgres cluster, string name, CancellationToken ct)
-    {
-        await DropDatabaseAsync(cluster, name, ct);
-        await using var connection = new NpgsqlConnection(cluster.AdminConnectionString());
-        await connection.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition($"create database {name}", cancellationToken: ct));
-        return cluster.AdminConnectionString(name);
-    }
-
-    internal static async Task DropDatabaseAsync(Baoming.Storage.Embedded.EmbeddedPostgres cluster, string name, CancellationToken ct)
-    {
-        await using var connection = new NpgsqlConnection(cluster.AdminConnectionString());
-        await connection.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition($"drop database if exists {name} with (force)", cancellationToken: ct));
-    }
-
-    internal static async Task<T> ScalarAsync<T>(string connectionString, string sql, CancellationToken ct)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        return (await connection.ExecuteScalarAsync<T>(new CommandDefinition(sql, cancellationToken: ct)))!;
     }
 
     private sealed record NaiveOutcome(double CreatedPerSecond, double SendsPerSecond, double TotalSeconds);
 
     private sealed record BotRun(double SendsPerSecond, int WorstSecond, double FirstSendDelay, double TotalSeconds, double PeakMemory, long HangfireJobs, int Slots);
-
-    /// <summary>Every message the fake received, per chat: exactly one each is expected, nothing else.</summary>
-    internal sealed class Received(long firstChatId, int count)
-    {
-        private readonly long[] _at = new long[count];
-        private readonly int[] _messages = new int[count];
-        private int _distinct;
-        private int _strays;
-
-        public int Distinct => Volatile.Read(ref _distinct);
-
-        public int Strays => Volatile.Read(ref _strays);
-
-        public void Take(BotMessage message)
-        {
-            var i = message.ChatId - firstChatId;
-            if (i < 0 || i >= count)
-            {
-                Interlocked.Increment(ref _strays);
-                return;
-            }
-
-            if (Interlocked.Increment(ref _messages[i]) == 1)
-            {
-                _at[i] = message.At;
-                Interlocked.Increment(ref _distinct);
-            }
-        }
-
-        public void Verify(string who)
-        {
-            var missing = _messages.Count(m => m == 0);
-            var duplicated = _messages.Count(m => m > 1);
-            if (missing > 0 || duplicated > 0 || Strays > 0)
-            {
-                throw new BenchmarkFailedException($"{who}: {missing} chats got no reminder, {duplicated} got more than one, {Strays} messages went elsewhere.");
-            }
-        }
-
-        public (long First, long Last) FirstAndLast() => (_at.Min(), _at.Max());
-
-        /// <summary>Pauses between consecutive arrivals longer than <paramref name="ms"/>: how many, and their total in ms.</summary>
-        public (int Count, double TotalMs) Gaps(double ms)
-        {
-            var sorted = _at.Order().ToArray();
-            var gaps = sorted.Zip(sorted.Skip(1), (a, b) => BenchContext.Milliseconds(a, b)).Where(g => g > ms).ToList();
-            return (gaps.Count, gaps.Sum());
-        }
-
-        /// <summary>The most sends received within any one second (a sliding window over arrival times).</summary>
-        public int WorstSecond()
-        {
-            var sorted = _at.Order().ToArray();
-            var worst = 0;
-            var start = 0;
-            for (var end = 0; end < sorted.Length; end++)
-            {
-                while (sorted[end] - sorted[start] >= Stopwatch.Frequency)
-                {
-                    start++;
-                }
-
-                worst = Math.Max(worst, end - start + 1);
-            }
-
-            return worst;
-        }
-    }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -19,8 +20,6 @@ namespace Baoming.Benchmarks.Scenarios;
 /// </summary>
 internal sealed partial class SignupScenario : IScenario
 {
-    private const string Confirmation = "✅";
-
     public string Name => "signup";
 
     public string Summary => "a burst of sign-ups: throughput, latency at a fixed rate, bot memory, and the pgbench ceiling";
@@ -92,24 +91,21 @@ internal sealed partial class SignupScenario : IScenario
     {
         await using var api = await LeanBotApi.StartAsync();
         // Member ids differ per repetition and phase, so every sign-up is a new member.
-        var burst = new Phase(api, 1_000_000_000L * rep, members, buttonShare);
-        var paced = new Phase(api, (1_000_000_000L * rep) + 500_000_000, rate * latencySeconds, buttonShare);
-        Phase[] phases = [burst, paced];
-        var strays = new List<BotMessage>();
+        var burst = new SignupPhase(api, 1_000_000_000L * rep, members, buttonShare);
+        var paced = new SignupPhase(api, (1_000_000_000L * rep) + 500_000_000, rate * latencySeconds, buttonShare);
+        SignupPhase[] phases = [burst, paced];
+        var strays = new ConcurrentQueue<BotMessage>();
         api.OnMessage = message =>
         {
             if (Array.Find(phases, p => p.Owns(message.ChatId)) is not { } phase || !phase.Take(message))
             {
-                lock (strays)
-                {
-                    strays.Add(message);
-                }
+                strays.Enqueue(message);
             }
         };
 
         await using var bot = Bot.Start(context, Bot.Environment(api, connectionString));
         await Bot.WaitForFirstPollAsync(api, bot, TimeSpan.FromSeconds(60), ct);
-        var sessionId = await ScalarAsync<long>(connectionString, "select id from sessions where key = 'metaverse'", ct);
+        var sessionId = await BenchDatabase.ScalarAsync<long>(connectionString, "select id from sessions where key = 'metaverse'", ct);
         burst.SessionId = paced.SessionId = sessionId;
 
         // As fast as the bot asks: everything is offered at once; getUpdates hands out 100 at a time.
@@ -120,7 +116,7 @@ internal sealed partial class SignupScenario : IScenario
             burst.Offer(i);
         }
 
-        await burst.WaitAsync(bot, TimeSpan.FromSeconds(60 + (members / 50)), () => strays.Count, ct);
+        await burst.WaitAsync([bot], TimeSpan.FromSeconds(60 + (members / 50)), strays, ct);
         var throughput = members / Stopwatch.GetElapsedTime(started, burst.LastConfirmation).TotalSeconds;
         var cpuPerSignup = (bot.CpuMilliseconds() - cpuBefore) / members;
 
@@ -137,7 +133,7 @@ internal sealed partial class SignupScenario : IScenario
             await Task.Delay(1, ct);
         }
 
-        await paced.WaitAsync(bot, TimeSpan.FromSeconds(60), () => strays.Count, ct);
+        await paced.WaitAsync([bot], TimeSpan.FromSeconds(60), strays, ct);
         var latencies = paced.Latencies();
         var (pickup, handling) = paced.Split();
         BenchContext.Progress($"typed sign-ups: pickup p50 {Statistics.Percentile(pickup, 50):0.0} p99 {Statistics.Percentile(pickup, 99):0.0} ms; handling p50 {Statistics.Percentile(handling, 50):0.0} p99 {Statistics.Percentile(handling, 99):0.0} ms");
@@ -150,12 +146,7 @@ internal sealed partial class SignupScenario : IScenario
         await bot.StopAsync(TimeSpan.FromSeconds(15));
         foreach (var phase in phases)
         {
-            phase.Verify();
-            var (confirmed, all) = await CountRegistrationsAsync(connectionString, sessionId, phase, ct);
-            if (confirmed != phase.Count || all != phase.Count)
-            {
-                throw new BenchmarkFailedException($"Expected exactly {phase.Count} confirmed registrations for members {phase.FirstId}…; found {confirmed} confirmed of {all}.");
-            }
+            await phase.VerifyAsync(connectionString, ct);
         }
 
         if (api.CallbackAnswers != phases.Sum(p => p.ButtonCount))
@@ -163,9 +154,9 @@ internal sealed partial class SignupScenario : IScenario
             throw new BenchmarkFailedException($"Expected {phases.Sum(p => p.ButtonCount)} answered button presses; the bot answered {api.CallbackAnswers}.");
         }
 
-        if (strays.Count > 0)
+        if (!strays.IsEmpty)
         {
-            throw new BenchmarkFailedException($"{strays.Count} unexpected messages, e.g. to {strays[0].ChatId}: {strays[0].Text}");
+            throw new BenchmarkFailedException($"{strays.Count} unexpected messages{SignupPhase.Example(strays)}");
         }
 
         return new BotRun(sessionId, throughput, cpuPerSignup, Statistics.Percentile(latencies, 50), Statistics.Percentile(latencies, 99), peakMemory);
@@ -232,138 +223,5 @@ internal sealed partial class SignupScenario : IScenario
         }
     }
 
-    private static async Task<(long Confirmed, long All)> CountRegistrationsAsync(string connectionString, long sessionId, Phase phase, CancellationToken ct)
-    {
-        const string Sql = """
-            select count(*) filter (where status = 'confirmed') as Confirmed, count(*) as "All"
-              from registrations where session_id = @sessionId and member_id between @first and @last
-            """;
-        await using var connection = new NpgsqlConnection(connectionString);
-        return await connection.QuerySingleAsync<(long, long)>(new CommandDefinition(
-            Sql, new { sessionId, first = phase.FirstId, last = phase.FirstId + phase.Count - 1 }, cancellationToken: ct));
-    }
-
-    private static async Task<T> ScalarAsync<T>(string connectionString, string sql, CancellationToken ct)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        return (await connection.ExecuteScalarAsync<T>(new CommandDefinition(sql, cancellationToken: ct)))!;
-    }
-
     private sealed record BotRun(long SessionId, double Throughput, double CpuPerSignup, double P50, double P99, double PeakMemory);
-
-    /// <summary>
-    /// One group of members with consecutive ids. Each one's first update is offered once; a button member's
-    /// press is offered when the session list reaches them (the callback data is read from its keyboard).
-    /// </summary>
-    private sealed class Phase(LeanBotApi api, long firstId, int count, double buttonShare)
-    {
-        private readonly long[] _offeredAt = new long[count];
-        private readonly long[] _updateIds = new long[count];
-        private readonly long[] _confirmedAt = new long[count];
-        private readonly int[] _confirmations = new int[count];
-        private readonly int[] _lists = new int[count];
-        private int _confirmed;
-        private long _lastConfirmation;
-
-        public long FirstId => firstId;
-
-        public int Count => count;
-
-        public long SessionId { get; set; }
-
-        public long LastConfirmation => Interlocked.Read(ref _lastConfirmation);
-
-        public bool Owns(long chatId) => chatId >= firstId && chatId < firstId + count;
-
-        /// <summary>Spread evenly: member i presses the button when i × share crosses a whole number.</summary>
-        public bool UsesButton(int i) => Math.Floor((i + 1) * buttonShare) > Math.Floor(i * buttonShare);
-
-        public void Offer(int i)
-        {
-            var id = firstId + i;
-            _offeredAt[i] = Stopwatch.GetTimestamp();
-            _updateIds[i] = api.Offer(TextUpdate(id, UsesButton(i) ? "报名" : "报名 元宇宙"));
-        }
-
-        /// <summary>Accounts for a message the bot sent to one of these members; false when it was not expected.</summary>
-        public bool Take(BotMessage message)
-        {
-            var i = (int)(message.ChatId - firstId);
-            if (message.Text.StartsWith(Confirmation, StringComparison.Ordinal))
-            {
-                if (Interlocked.Increment(ref _confirmations[i]) == 1)
-                {
-                    _confirmedAt[i] = message.At;
-                    Interlocked.Increment(ref _confirmed);
-                    long last;
-                    while ((last = Interlocked.Read(ref _lastConfirmation)) < message.At && Interlocked.CompareExchange(ref _lastConfirmation, message.At, last) != last)
-                    {
-                    }
-
-                    return true;
-                }
-
-                return false;
-            }
-
-            var data = $"su:{SessionId}";
-            if (UsesButton(i) && message.CallbackData.Contains(data) && Interlocked.Increment(ref _lists[i]) == 1)
-            {
-                api.Offer(CallbackUpdate(message.ChatId, data));
-                return true;
-            }
-
-            return false;
-        }
-
-        public async Task WaitAsync(ChildProcess bot, TimeSpan timeout, Func<int> strays, CancellationToken ct)
-        {
-            var deadline = Stopwatch.StartNew();
-            while (Volatile.Read(ref _confirmed) < count)
-            {
-                if (bot.HasExited || deadline.Elapsed > timeout || strays() > 0)
-                {
-                    throw new BenchmarkFailedException(
-                        $"{Volatile.Read(ref _confirmed)} of {count} confirmations after {deadline.Elapsed.TotalSeconds:0} s ({strays()} unexpected messages, {api.PendingUpdates} updates not yet confirmed by the bot); the bot's last lines:\n{bot.Tail()}");
-                }
-
-                await Task.Delay(5, ct);
-            }
-        }
-
-        /// <summary>Offer → confirmation, in ms, ascending.</summary>
-        public double[] Latencies(bool? button = null) =>
-            [.. Enumerable.Range(0, count).Where(i => button is null || UsesButton(i) == button).Select(i => BenchContext.Milliseconds(_offeredAt[i], _confirmedAt[i])).Order()];
-
-        /// <summary>Typed sign-ups only: offer → picked up by getUpdates, and picked up → confirmation, in ms, ascending.</summary>
-        public (double[] Pickup, double[] Handling) Split()
-        {
-            var typed = Enumerable.Range(0, count).Where(i => !UsesButton(i)).ToList();
-            return (
-                [.. typed.Select(i => BenchContext.Milliseconds(_offeredAt[i], api.DeliveredAt(_updateIds[i]) ?? _offeredAt[i])).Order()],
-                [.. typed.Select(i => BenchContext.Milliseconds(api.DeliveredAt(_updateIds[i]) ?? _offeredAt[i], _confirmedAt[i])).Order()]);
-        }
-
-        public int ButtonCount => Enumerable.Range(0, count).Count(UsesButton);
-
-        public void Verify()
-        {
-            var duplicated = Enumerable.Range(0, count).Count(i => _confirmations[i] > 1);
-            var missing = Enumerable.Range(0, count).Count(i => _confirmations[i] == 0);
-            if (duplicated > 0 || missing > 0)
-            {
-                throw new BenchmarkFailedException($"Members {firstId}…: {missing} never confirmed, {duplicated} confirmed more than once.");
-            }
-        }
-
-        private static string TextUpdate(long userId, string text) =>
-            $$$"""
-            "message":{"message_id":1,"from":{"id":{{{userId}}},"is_bot":false,"first_name":"读者","language_code":"zh-hans"},"chat":{"id":{{{userId}}},"first_name":"读者","type":"private"},"date":{{{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}}},"text":"{{{text}}}"}}
-            """;
-
-        private static string CallbackUpdate(long userId, string data) =>
-            $$$"""
-            "callback_query":{"id":"{{{userId}}}","from":{"id":{{{userId}}},"is_bot":false,"first_name":"读者","language_code":"zh-hans"},"message":{"message_id":2,"from":{"id":{{{LeanBotApi.BotId}}},"is_bot":true,"first_name":"报名助手","username":"{{{LeanBotApi.BotUsername}}}"},"chat":{"id":{{{userId}}},"first_name":"读者","type":"private"},"date":{{{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}}},"text":"…"},"chat_instance":"-{{{userId}}}","data":"{{{data}}}"}}
-            """;
-    }
 }
