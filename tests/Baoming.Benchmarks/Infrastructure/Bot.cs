@@ -21,6 +21,8 @@ internal static class Bot
             ["Sessions__0__StartsAt"] = soon.ToString("O", CultureInfo.InvariantCulture),
             ["Sessions__1__StartsAt"] = soon.AddDays(7).ToString("O", CultureInfo.InvariantCulture),
             ["Sessions__1__Capacity"] = "0",
+            // Any free port: nothing here calls the HTTP endpoints, and 8080 may be taken.
+            ["Http__Urls"] = "http://127.0.0.1:0",
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
         };
         if (connectionString is not null)
