@@ -48,11 +48,13 @@ public sealed class DialogueStore(NpgsqlDataSource dataSource)
         await connection.ExecuteAsync(new CommandDefinition("delete from dialogs where member_id = @memberId", new { memberId }, cancellationToken: cancellationToken));
     }
 
+    /// <summary>Public so the benchmark's pgbench script issues exactly what the bot does.</summary>
+    public const string FindSql = "select kind, state::text from dialogs where member_id = @memberId and updated_at > now() - @expiry";
+
     public async Task<Dialogue?> FindAsync(long memberId, CancellationToken cancellationToken)
     {
-        const string Sql = "select kind, state::text from dialogs where member_id = @memberId and updated_at > now() - @expiry";
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<(string Kind, string State)?>(new CommandDefinition(Sql, new { memberId, expiry = Expiry }, cancellationToken: cancellationToken));
+        var row = await connection.QuerySingleOrDefaultAsync<(string Kind, string State)?>(new CommandDefinition(FindSql, new { memberId, expiry = Expiry }, cancellationToken: cancellationToken));
         return row is { } found ? new Dialogue(memberId, found.Kind, JsonDocument.Parse(found.State).RootElement.Clone()) : null;
     }
 }

@@ -15,7 +15,7 @@ public sealed record ChatTurn(long ChatId, IReadOnlyList<InboxItem> Updates);
 public sealed partial class ChatTurns(NpgsqlDataSource dataSource, ILogger<ChatTurns> logger) : IAsyncDisposable
 {
     /// <summary>Advisory-lock class for chats (the two-integer key space: apart from the one-bigint keys used elsewhere).</summary>
-    private const int LockClass = 0x4368_6174;
+    public const int LockClass = 0x4368_6174;
 
     /// <summary>Held connections; a chat always uses the same one, since only it can release the lock.</summary>
     private const int ConnectionCount = 4;
@@ -31,9 +31,8 @@ public sealed partial class ChatTurns(NpgsqlDataSource dataSource, ILogger<ChatT
         RunAsync(chatId, async (connection, ct) =>
         {
             await using var batch = new NpgsqlBatch(connection) { EnableErrorBarriers = true };
-            batch.BatchCommands.Add(Command("select pg_try_advisory_lock($1, $2)", LockClass, KeyOf(chatId)));
-            batch.BatchCommands.Add(Command(
-                "select update_id, payload::text from inbox where chat_id = $1 and processed_at is null order by update_id", chatId));
+            batch.BatchCommands.Add(Command(LockSql, chatId));
+            batch.BatchCommands.Add(Command(PendingSql, chatId));
             await using var reader = await batch.ExecuteReaderAsync(ct);
             await reader.ReadAsync(ct);
             var taken = reader.GetBoolean(0);
@@ -55,25 +54,41 @@ public sealed partial class ChatTurns(NpgsqlDataSource dataSource, ILogger<ChatT
         RunAsync(turn.ChatId, async (connection, ct) =>
         {
             await using var batch = new NpgsqlBatch(connection) { EnableErrorBarriers = true };
-            var record = new NpgsqlBatchCommand(InboxRepository.MarkProcessedSql);
+            var record = Command(InboxRepository.MarkProcessedSql, turn.ChatId);
             record.Parameters.AddWithValue("updateIds", handled.ToArray());
             batch.BatchCommands.Add(record);
-            batch.BatchCommands.Add(Command("select pg_advisory_unlock($1, $2)", LockClass, KeyOf(turn.ChatId)));
+            batch.BatchCommands.Add(Command(UnlockSql, turn.ChatId));
             return await batch.ExecuteNonQueryAsync(ct);
         }, cancellationToken);
 
-    private static NpgsqlBatchCommand Command(string sql, params object[] values)
+    /// <summary>The statements of a turn, public so the benchmark's pgbench script issues exactly what the bot does.</summary>
+    public const string LockSql = "select pg_try_advisory_lock(@LockClass, @Key)";
+
+    /// <inheritdoc cref="LockSql"/>
+    public const string PendingSql = "select update_id, payload::text from inbox where chat_id = @chatId and processed_at is null order by update_id";
+
+    /// <inheritdoc cref="LockSql"/>
+    public const string UnlockSql = "select pg_advisory_unlock(@LockClass, @Key)";
+
+    private static NpgsqlBatchCommand Command(string sql, long chatId)
     {
         var command = new NpgsqlBatchCommand(sql);
-        foreach (var value in values)
+        // Only the parameters the statement names: Npgsql refuses unused named ones.
+        if (sql.Contains("@LockClass", StringComparison.Ordinal))
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
+            command.Parameters.AddWithValue("LockClass", LockClass);
+            command.Parameters.AddWithValue("Key", KeyOf(chatId));
+        }
+
+        if (sql.Contains("@chatId", StringComparison.Ordinal))
+        {
+            command.Parameters.AddWithValue("chatId", chatId);
         }
 
         return command;
     }
 
-    private static int KeyOf(long chatId) => (int)chatId ^ (int)(chatId >> 32);
+    public static int KeyOf(long chatId) => (int)chatId ^ (int)(chatId >> 32);
 
     private async Task<T> RunAsync<T>(long chatId, Func<NpgsqlConnection, CancellationToken, Task<T>> command, CancellationToken cancellationToken)
     {

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using Baoming.Benchmarks.Infrastructure;
+using Baoming.Chat;
 using Baoming.Inbox;
 using Baoming.Signup;
 using Dapper;
@@ -69,7 +70,7 @@ internal sealed partial class SignupScenario : IScenario
                 $"machine: {BenchContext.Machine()}",
                 $"cluster: embedded PostgreSQL ({(context.IsDurable ? "durable: fsync and synchronous_commit on" : "fsync off")}), shared by bot and pgbench",
                 $"burst: {members} distinct members, {buttonShare:P0} via 报名 + button, getUpdates batches of 100; latency at {rate}/s for {latencySeconds} s ({rate * latencySeconds} members)",
-                $"pgbench: the bot's statements per sign-up (inbox store + member upsert, session lock, registration + counter, commit, processed mark), {InboxProcessor.LaneCount} clients, {pgbenchSeconds} s",
+                $"pgbench: the bot's statements per sign-up (inbox store + member upsert, chat turn + pending read, dialogue lookup, session lock, registration + counter, commit, processed mark + turn end), {InboxProcessor.LaneCount} clients, {pgbenchSeconds} s",
                 $"repetitions: {args.Repetitions}, each on a fresh bot process and truncated tables",
             ],
             [
@@ -188,6 +189,10 @@ internal sealed partial class SignupScenario : IScenario
             ["confirmed"] = "1",
             ["waitlisted"] = "0",
             ["updateIds"] = "array[:uid]::bigint[]",
+            ["LockClass"] = ChatTurns.LockClass.ToString(CultureInfo.InvariantCulture),
+            ["Key"] = "(:uid % 2147483647)::int",
+            ["chatId"] = ":uid",
+            ["expiry"] = "interval '1 hour'",
         };
 
         // One round trip in the bot is one compound command ("\;") here.
@@ -198,10 +203,12 @@ internal sealed partial class SignupScenario : IScenario
             .Append("\\set uid random(1000000000000, 1999999999999)\n")
             .Append(CultureInfo.InvariantCulture, $"\\set sid {sessionId}\n")
             .Append(Command(InboxRepository.StoreSql))
+            .Append(Command(ChatTurns.LockSql + ";\n" + ChatTurns.PendingSql))
+            .Append(Command(DialogueStore.FindSql))
             .Append(Command("begin;\n" + RegistrationRepository.LockBatchSql))
             .Append(Command(RegistrationRepository.SignUpBatchSql))
             .Append("commit;\n")
-            .Append(Command(InboxRepository.MarkProcessedSql))
+            .Append(Command(InboxRepository.MarkProcessedSql + ";\n" + ChatTurns.UnlockSql))
             .ToString();
     }
 
