@@ -62,8 +62,8 @@ public static partial class WebhookEndpoint
 
         try
         {
-            var isNew = await intake.AcceptOneAsync(update, http.RequestAborted);
-            return (Results.Ok(), isNew ? "stored" : "duplicate");
+            var stored = await intake.AcceptAsync([update], http.RequestAborted);
+            return (Results.Ok(), stored > 0 ? "stored" : "duplicate");
         }
         catch (Exception e) when (Retry.IsOutage(e))
         {
