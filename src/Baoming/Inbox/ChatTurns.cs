@@ -136,6 +136,6 @@ public sealed partial class ChatTurns(NpgsqlDataSource dataSource, ILogger<ChatT
         public NpgsqlConnection? Connection { get; set; }
     }
 
-    [LoggerMessage(EventId = 310, Level = LogLevel.Warning, Message = "Lost a chat-turn connection ({Reason}); the turns held on it are released")]
+    [LoggerMessage(EventId = 311, Level = LogLevel.Warning, Message = "Lost a chat-turn connection ({Reason}); the turns held on it are released")]
     private partial void LogConnectionDropped(string reason);
 }

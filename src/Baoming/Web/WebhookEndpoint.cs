@@ -73,12 +73,12 @@ public static partial class WebhookEndpoint
         }
     }
 
-    [LoggerMessage(EventId = 700, Level = LogLevel.Warning, Message = "Webhook request from {Remote} without the right secret; refused")]
+    [LoggerMessage(EventId = 900, Level = LogLevel.Warning, Message = "Webhook request from {Remote} without the right secret; refused")]
     private static partial void LogUnauthorized(ILogger logger, string remote);
 
-    [LoggerMessage(EventId = 701, Level = LogLevel.Warning, Message = "Webhook request body is not an update ({Reason}); refused")]
+    [LoggerMessage(EventId = 901, Level = LogLevel.Warning, Message = "Webhook request body is not an update ({Reason}); refused")]
     private static partial void LogMalformed(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 702, Level = LogLevel.Warning, Message = "Update {UpdateId} not stored: database unavailable ({Reason}); Telegram will deliver it again")]
+    [LoggerMessage(EventId = 902, Level = LogLevel.Warning, Message = "Update {UpdateId} not stored: database unavailable ({Reason}); Telegram will deliver it again")]
     private static partial void LogUnavailable(ILogger logger, long updateId, string reason);
 }
