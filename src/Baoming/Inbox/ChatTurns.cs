@@ -31,8 +31,8 @@ public sealed partial class ChatTurns(NpgsqlDataSource dataSource, ILogger<ChatT
         RunAsync(chatId, async (connection, ct) =>
         {
             await using var batch = new NpgsqlBatch(connection) { EnableErrorBarriers = true };
-            batch.BatchCommands.Add(Command(LockSql, chatId));
-            batch.BatchCommands.Add(Command(PendingSql, chatId));
+            batch.BatchCommands.Add(LockCommand(LockSql, chatId));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(PendingSql) { Parameters = { new("chatId", chatId) } });
             await using var reader = await batch.ExecuteReaderAsync(ct);
             await reader.ReadAsync(ct);
             var taken = reader.GetBoolean(0);
@@ -54,10 +54,8 @@ public sealed partial class ChatTurns(NpgsqlDataSource dataSource, ILogger<ChatT
         RunAsync(turn.ChatId, async (connection, ct) =>
         {
             await using var batch = new NpgsqlBatch(connection) { EnableErrorBarriers = true };
-            var record = Command(InboxRepository.MarkProcessedSql, turn.ChatId);
-            record.Parameters.AddWithValue("updateIds", handled.ToArray());
-            batch.BatchCommands.Add(record);
-            batch.BatchCommands.Add(Command(UnlockSql, turn.ChatId));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(InboxRepository.MarkProcessedSql) { Parameters = { new("updateIds", handled.ToArray()) } });
+            batch.BatchCommands.Add(LockCommand(UnlockSql, turn.ChatId));
             return await batch.ExecuteNonQueryAsync(ct);
         }, cancellationToken);
 
@@ -70,23 +68,8 @@ public sealed partial class ChatTurns(NpgsqlDataSource dataSource, ILogger<ChatT
     /// <inheritdoc cref="LockSql"/>
     public const string UnlockSql = "select pg_advisory_unlock(@LockClass, @Key)";
 
-    private static NpgsqlBatchCommand Command(string sql, long chatId)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        // Only the parameters the statement names: Npgsql refuses unused named ones.
-        if (sql.Contains("@LockClass", StringComparison.Ordinal))
-        {
-            command.Parameters.AddWithValue("LockClass", LockClass);
-            command.Parameters.AddWithValue("Key", KeyOf(chatId));
-        }
-
-        if (sql.Contains("@chatId", StringComparison.Ordinal))
-        {
-            command.Parameters.AddWithValue("chatId", chatId);
-        }
-
-        return command;
-    }
+    private static NpgsqlBatchCommand LockCommand(string sql, long chatId) =>
+        new(sql) { Parameters = { new("LockClass", LockClass), new("Key", KeyOf(chatId)) } };
 
     public static int KeyOf(long chatId) => (int)chatId ^ (int)(chatId >> 32);
 

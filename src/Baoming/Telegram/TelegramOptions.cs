@@ -30,7 +30,7 @@ public sealed class TelegramOptions
 
     /// <summary>The webhook URL when it is an absolute http(s) URL (a local Bot API server may post over http).</summary>
     public Uri? WebhookUri =>
-        Uri.TryCreate(WebhookUrl, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) ? uri : null;
+        Web.HttpOptions.AsHttpUrl(WebhookUrl);
 
     [RegularExpression("^[A-Za-z0-9_-]{1,256}$", ErrorMessage = "Telegram:WebhookSecret must be 1-256 characters of A-Z, a-z, 0-9, _ or -.")]
     public string? WebhookSecret { get; set; }

@@ -118,8 +118,7 @@ public sealed class DashboardPasses(IOptions<TelegramOptions> telegram, IOptions
     /// <summary>Where people reach this service: <c>Http:PublicUrl</c>, else the webhook URL's origin, else the first listen URL.</summary>
     public string PublicOrigin { get; } = (http.Value.PublicUrl is { Length: > 0 } configured ? configured
         : telegram.Value.WebhookUri?.GetLeftPart(UriPartial.Authority)
-        ?? http.Value.ListenUrls.First().Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal)
-            .Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal)).TrimEnd('/');
+        ?? http.Value.LocalUrl).TrimEnd('/');
 
     public string LoginLink(long memberId) =>
         $"{PublicOrigin}{Dashboard.LoginPath}?ticket={Issue(memberId, TicketPurpose, TicketLifetime)}";
