@@ -259,6 +259,11 @@ public sealed partial class Texts(Language language, TimeZoneInfo zone)
         "我只看得懂文字消息哦。发送「报名」查看可以报名的选题会。",
         "I only understand text messages. Send \"sign up\" to see the sessions."));
 
+    /// <summary>A member sending many messages a second: said once, then their messages wait a minute.</summary>
+    public Reply SlowDown() => Reply.Plain(Pick(
+        "你发消息太快了，我先歇一分钟。之前发的消息已经收到，一分钟后再发就好。",
+        "You're sending messages too fast, so I'll pause for a minute. What you sent before has been received; please try again in a minute."));
+
     public string StaleButton() => Pick("这个按钮已失效，请发送「报名」重新查看。", "This button has expired. Send \"sign up\" to see the sessions again.");
 
     public Reply SomethingWentWrong() => Reply.Plain(Pick(

@@ -44,6 +44,21 @@ public static class MessageParser
             : ParsePhrase(TextNormalizer.LowerAscii(cleaned));
     }
 
+    /// <summary>The bot a command is addressed to ("/signup@SomeBot" → "SomeBot"), or null for text that names none.</summary>
+    public static string? CommandAddressee(string? text)
+    {
+        var cleaned = TextNormalizer.Clean(text);
+        if (cleaned.Length == 0 || cleaned[0] != '/')
+        {
+            return null;
+        }
+
+        var space = cleaned.IndexOf(' ', StringComparison.Ordinal);
+        var head = space < 0 ? cleaned[1..] : cleaned[1..space];
+        var at = head.IndexOf('@', StringComparison.Ordinal);
+        return at < 0 ? null : head[(at + 1)..];
+    }
+
     /// <summary>"/name[@bot] [argument]"; the argument keeps its case because deep-link payloads are case-sensitive.</summary>
     private static Intent ParseCommand(string cleaned)
     {

@@ -35,6 +35,13 @@ public sealed class Conversation(
     public Task<Response> HandleAsync(Incoming incoming, CancellationToken cancellationToken)
     {
         var texts = new Texts(incoming.From.Language, zone);
+        if (incoming is Incoming.Text { Content: var content } && MessageParser.CommandAddressee(content) is { } addressee
+            && !string.Equals(addressee, bot.Username, StringComparison.OrdinalIgnoreCase))
+        {
+            // "/signup@OtherBot": another bot's command, in a group where several bots listen.
+            return Task.FromResult(Response.None);
+        }
+
         if (!incoming.IsPrivate)
         {
             return HandleGroupAsync(incoming, texts, cancellationToken);

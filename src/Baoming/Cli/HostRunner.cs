@@ -13,6 +13,16 @@ internal static class HostRunner
 {
     public const int ConfigurationError = 2;
 
+    /// <summary>The host stopped because something in it failed: systemd's Restart=on-failure and Docker's restart policies start it again.</summary>
+    public const int Failure = 1;
+
+    /// <summary>
+    /// How a host that has stopped ends: <see cref="Failure"/> when a background service ended with an
+    /// exception (the host stops itself then, and a plain return would say 0), else 0.
+    /// </summary>
+    public static int ExitCodeOf(IHost host) =>
+        host.Services.GetServices<IHostedService>().OfType<BackgroundService>().Any(s => s.ExecuteTask is { IsFaulted: true }) ? Failure : 0;
+
     public static Task<int> RunAsync(
         HostApplicationBuilder builder,
         Action<HostApplicationBuilder> addChannel,

@@ -22,8 +22,18 @@ internal static class RunCommand
             BotWeb.Build,
             async (host, ct) =>
             {
-                await host.RunAsync(ct);
-                return 0;
+                try
+                {
+                    await host.RunAsync(ct);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // Could not start (a port taken, say) or failed while stopping: one line, and an exit code that says so.
+                    await Console.Error.WriteLineAsync($"Baoming stopped: {e.GetType().Name}: {e.Message}");
+                    return HostRunner.Failure;
+                }
+
+                return HostRunner.ExitCodeOf(host);
             },
             cancellationToken);
     }

@@ -14,8 +14,8 @@ public sealed record ChatTurn(long ChatId, IReadOnlyList<InboxItem> Updates);
 /// </summary>
 public sealed partial class ChatTurns(NpgsqlDataSource dataSource, ILogger<ChatTurns> logger) : IAsyncDisposable
 {
-    /// <summary>Advisory-lock class for chats (the two-integer key space: apart from the one-bigint keys used elsewhere).</summary>
-    public const int LockClass = 0x4368_6174;
+    /// <summary>Most updates one turn takes: a chat that writes a lot cannot hold its lane for long.</summary>
+    public const int MaxUpdates = 20;
 
     /// <summary>Held connections; a chat always uses the same one, since only it can release the lock.</summary>
     private const int ConnectionCount = 4;
@@ -32,15 +32,27 @@ public sealed partial class ChatTurns(NpgsqlDataSource dataSource, ILogger<ChatT
         {
             await using var batch = new NpgsqlBatch(connection) { EnableErrorBarriers = true };
             batch.BatchCommands.Add(LockCommand(LockSql, chatId));
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(PendingSql) { Parameters = { new("chatId", chatId) } });
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(PendingSql) { Parameters = { new("chatId", chatId), new("MaxUpdates", MaxUpdates) } });
             await using var reader = await batch.ExecuteReaderAsync(ct);
             await reader.ReadAsync(ct);
             var taken = reader.GetBoolean(0);
-            await reader.NextResultAsync(ct);
             var updates = new List<InboxItem>();
-            while (await reader.ReadAsync(ct))
+            try
             {
-                updates.Add(new InboxItem(reader.GetInt64(0), chatId, reader.GetString(1)));
+                await reader.NextResultAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    updates.Add(new InboxItem(reader.GetInt64(0), chatId, reader.GetString(1)));
+                }
+            }
+            catch (Exception) when (taken && connection.State == System.Data.ConnectionState.Open)
+            {
+                // The lock was taken but the read failed: give the chat back, or it stays locked
+                // for as long as this connection lives.
+                await reader.DisposeAsync();
+                await using var unlock = new NpgsqlBatch(connection) { BatchCommands = { LockCommand(UnlockSql, chatId) } };
+                await unlock.ExecuteNonQueryAsync(CancellationToken.None);
+                throw;
             }
 
             return taken ? new ChatTurn(chatId, updates) : null;
@@ -60,22 +72,25 @@ public sealed partial class ChatTurns(NpgsqlDataSource dataSource, ILogger<ChatT
         }, cancellationToken);
 
     /// <summary>The statements of a turn, public so the benchmark's pgbench script issues exactly what the bot does.</summary>
-    public const string LockSql = "select pg_try_advisory_lock(@LockClass, @Key)";
+    public const string LockSql = "select pg_try_advisory_lock(@High, @Low)";
 
     /// <inheritdoc cref="LockSql"/>
-    public const string PendingSql = "select update_id, payload::text from inbox where chat_id = @chatId and processed_at is null order by update_id";
+    public const string PendingSql = "select update_id, payload::text from inbox where chat_id = @chatId and processed_at is null order by update_id limit @MaxUpdates";
 
     /// <inheritdoc cref="LockSql"/>
-    public const string UnlockSql = "select pg_advisory_unlock(@LockClass, @Key)";
+    public const string UnlockSql = "select pg_advisory_unlock(@High, @Low)";
 
+    /// <summary>
+    /// The whole 64-bit chat id as the two-integer key: no two chats share a turn. The other user of
+    /// that key space, the polling lease (class "Poll", <see cref="Telegram.PollingLease"/>), is far
+    /// above any Telegram chat id's high half (ids stay within 52 bits).
+    /// </summary>
     private static NpgsqlBatchCommand LockCommand(string sql, long chatId) =>
-        new(sql) { Parameters = { new("LockClass", LockClass), new("Key", KeyOf(chatId)) } };
-
-    public static int KeyOf(long chatId) => (int)chatId ^ (int)(chatId >> 32);
+        new(sql) { Parameters = { new("High", (int)(chatId >> 32)), new("Low", (int)chatId) } };
 
     private async Task<T> RunAsync<T>(long chatId, Func<NpgsqlConnection, CancellationToken, Task<T>> command, CancellationToken cancellationToken)
     {
-        var slot = slots[(uint)KeyOf(chatId) % ConnectionCount];
+        var slot = slots[(ulong)chatId % ConnectionCount];
         await slot.Gate.WaitAsync(cancellationToken);
         try
         {

@@ -36,7 +36,14 @@ public sealed partial class InboxProcessor : BackgroundService
     /// <summary>Every log line written while handling an update carries its id.</summary>
     private static readonly Func<ILogger, long, IDisposable?> UpdateScope = LoggerMessage.DefineScope<long>("Update {UpdateId}");
 
+    /// <summary>Most updates one turn handles: a chat that writes a lot cannot keep its lane from the other chats.</summary>
+    public const int MaxTurnUpdates = ChatTurns.MaxUpdates;
+
+    /// <summary>Updates a lane holds; past that, intake does not wait: the inbox keeps them and the sweep brings them.</summary>
+    private const int LaneCapacity = 1000;
+
     private readonly Channel<InboxItem>[] lanes;
+    private readonly SemaphoreSlim sweepNow = new(0, 1);
     private readonly ConcurrentDictionary<long, byte> queued = new();
     private readonly Conversation conversation;
     private readonly IMessenger messenger;
@@ -45,6 +52,8 @@ public sealed partial class InboxProcessor : BackgroundService
     private readonly MemberRepository members;
     private readonly BotStartup startup;
     private readonly BaomingMetrics metrics;
+    private readonly FloodGuard floods;
+    private readonly GroupReplies groupReplies;
     private readonly ILogger<InboxProcessor> logger;
 
     public InboxProcessor(
@@ -55,8 +64,12 @@ public sealed partial class InboxProcessor : BackgroundService
         MemberRepository members,
         BotStartup startup,
         BaomingMetrics metrics,
+        FloodGuard floods,
+        GroupReplies groupReplies,
         ILogger<InboxProcessor> logger)
     {
+        this.floods = floods;
+        this.groupReplies = groupReplies;
         this.metrics = metrics;
         this.startup = startup;
         this.conversation = conversation;
@@ -65,16 +78,31 @@ public sealed partial class InboxProcessor : BackgroundService
         this.turns = turns;
         this.members = members;
         this.logger = logger;
-        // Bounded lanes push back on intake: the poller stops fetching, the webhook answers later.
-        lanes = [.. Enumerable.Range(0, LaneCount).Select(_ => Channel.CreateBounded<InboxItem>(new BoundedChannelOptions(200) { SingleReader = true }))];
+        lanes = [.. Enumerable.Range(0, LaneCount).Select(_ => Channel.CreateBounded<InboxItem>(new BoundedChannelOptions(LaneCapacity) { SingleReader = true }))];
     }
 
-    /// <summary>Queues a stored update for handling (once, however often it is offered); waits while its lane is full.</summary>
-    public async ValueTask EnqueueAsync(InboxItem item, CancellationToken cancellationToken)
+    /// <summary>
+    /// Queues a stored update for handling (once, however often it is offered). Never waits: when its
+    /// lane is full the update stays in the inbox and the sweep queues it once there is room, so one
+    /// busy chat cannot make intake wait for every chat.
+    /// </summary>
+    public void Enqueue(InboxItem item)
     {
-        if (queued.TryAdd(item.UpdateId, 0))
+        if (queued.TryAdd(item.UpdateId, 0) && !lanes[(int)((ulong)item.ChatId % LaneCount)].Writer.TryWrite(item))
         {
-            await lanes[(int)((ulong)item.ChatId % LaneCount)].Writer.WriteAsync(item, cancellationToken);
+            queued.TryRemove(item.UpdateId, out _);
+            LogLaneFull(item.UpdateId);
+            // At most one wake-up waits; more would add nothing.
+            if (sweepNow.CurrentCount == 0)
+            {
+                try
+                {
+                    sweepNow.Release();
+                }
+                catch (SemaphoreFullException)
+                {
+                }
+            }
         }
     }
 
@@ -99,7 +127,18 @@ public sealed partial class InboxProcessor : BackgroundService
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                var waiting = await Retry.UntilDoneAsync(ct => inbox.GetUnprocessedAsync(olderThan, ct), logger, stoppingToken);
+                IReadOnlyList<InboxItem> waiting;
+                try
+                {
+                    waiting = await Retry.UntilDoneAsync(ct => inbox.GetUnprocessedAsync(olderThan, ct), logger, stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogSweepFailed(e);
+                    await Task.Delay(StaleAfter, stoppingToken);
+                    continue;
+                }
+
                 if (waiting.Count > 0)
                 {
                     LogResuming(waiting.Count);
@@ -107,11 +146,19 @@ public sealed partial class InboxProcessor : BackgroundService
 
                 foreach (var item in waiting)
                 {
-                    await EnqueueAsync(item, stoppingToken);
+                    Enqueue(item);
                 }
 
-                olderThan = StaleAfter;
-                await Task.Delay(StaleAfter, stoppingToken);
+                if (await sweepNow.WaitAsync(StaleAfter, stoppingToken))
+                {
+                    // A lane was full: give the lanes a moment to drain, then queue what the inbox holds.
+                    await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+                    olderThan = TimeSpan.Zero;
+                }
+                else
+                {
+                    olderThan = StaleAfter;
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -128,9 +175,21 @@ public sealed partial class InboxProcessor : BackgroundService
             await foreach (var item in lane.ReadAllAsync(stoppingToken))
             {
                 queued.TryRemove(item.UpdateId, out _);
-                if (!handledEarly.Remove(item.UpdateId))
+                if (handledEarly.Remove(item.UpdateId))
+                {
+                    continue;
+                }
+
+                try
                 {
                     await TakeTurnAsync(item, handledEarly, stoppingToken, handlingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    // A bug, loud and alone: the lane goes on after a pause. The update stays in the
+                    // inbox unhandled, so the sweep offers it again; the lane never stops for good.
+                    LogLaneFailed(e, item.UpdateId);
+                    await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
                 }
             }
         }
@@ -178,6 +237,12 @@ public sealed partial class InboxProcessor : BackgroundService
         }
         finally
         {
+            // A full turn may have stopped before this update: it gets its own place in the lane again.
+            if (turn.Updates.Count >= MaxTurnUpdates && !handled.Contains(item.UpdateId) && !stoppingToken.IsCancellationRequested)
+            {
+                Enqueue(item);
+            }
+
             // Recorded even while stopping: an update handled but not recorded would be handled again.
             try
             {
@@ -213,31 +278,42 @@ public sealed partial class InboxProcessor : BackgroundService
         {
             update = JsonSerializer.Deserialize<Update>(item.Payload, JsonBotAPI.Options);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            LogMalformed(e, item.UpdateId);
-            return;
+            // The library cannot read it (a newer Bot API's shape): recorded, and the sender told what the bot can do.
+            LogUnreadable(e, item.UpdateId);
+            metrics.UpdateSkipped("unreadable");
+            await Retry.UntilDoneAsync(ct => inbox.SkipAsync(item.UpdateId, item.ChatId, "unreadable: " + e.Message, ct), logger, stoppingToken);
+            update = null;
         }
 
-        if (update is null)
-        {
-            return;
-        }
-
-        if (update.MyChatMember is { Chat.Type: ChatType.Private, NewChatMember.Status: ChatMemberStatus.Kicked } blocked)
+        var incoming = update is null ? UpdateMapper.FallbackFor(item.Payload) : UpdateMapper.ToIncoming(update);
+        if (update?.MyChatMember is { Chat.Type: ChatType.Private, NewChatMember.Status: ChatMemberStatus.Kicked } blocked)
         {
             await Retry.UntilDoneAsync(ct => members.MarkUnreachableAsync(blocked.From.Id, ct), logger, stoppingToken);
             return;
         }
 
-        if (UpdateMapper.ToIncoming(update) is not { } incoming)
+        if (incoming is null)
         {
             return;
         }
 
         using var scope = UpdateScope(logger, item.UpdateId);
+        switch (floods.Check(incoming.From.UserId))
+        {
+            case FloodGuard.Verdict.Ignore:
+                metrics.UpdateSkipped("flood");
+                return;
+            case FloodGuard.Verdict.Warn:
+                LogFlooding(incoming.From.UserId);
+                metrics.UpdateSkipped("flood");
+                var slowDown = new Core.Replies.Texts(incoming.From.Language, TimeZoneInfo.Utc).SlowDown();
+                await messenger.DeliverAsync(Core.Response.To(incoming.ChatId, slowDown), update?.CallbackQuery?.Id, stoppingToken);
+                return;
+        }
+
         var started = TimeProvider.System.GetTimestamp();
-        var callbackId = update.CallbackQuery?.Id;
         Core.Response response;
         try
         {
@@ -251,7 +327,13 @@ public sealed partial class InboxProcessor : BackgroundService
             response = Core.Response.To(incoming.ChatId, texts.SomethingWentWrong());
         }
 
-        await messenger.DeliverAsync(response, callbackId, stoppingToken);
+        if (!incoming.IsPrivate)
+        {
+            // Many "报名" in one group get one answer.
+            response = response with { Messages = [.. response.Messages.Where(m => m.ChatId != incoming.ChatId || groupReplies.ShouldSend(m.ChatId, m.Reply.Text))] };
+        }
+
+        await messenger.DeliverAsync(response, update?.CallbackQuery?.Id, stoppingToken);
         var milliseconds = TimeProvider.System.GetElapsedTime(started).TotalMilliseconds;
         LogHandled(incoming is Core.Incoming.ButtonPress ? "button press" : "message", milliseconds);
     }
@@ -265,8 +347,20 @@ public sealed partial class InboxProcessor : BackgroundService
     [LoggerMessage(EventId = 301, Level = LogLevel.Warning, Message = "Could not record {Count} handled updates at shutdown; they will be handled again")]
     private partial void LogUnrecorded(int count);
 
-    [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "Update {UpdateId} is not valid JSON for an update; skipped")]
-    private partial void LogMalformed(Exception exception, long updateId);
+    [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "Update {UpdateId} cannot be read as an update; recorded as skipped")]
+    private partial void LogUnreadable(Exception exception, long updateId);
+
+    [LoggerMessage(EventId = 306, Level = LogLevel.Error, Message = "Handling the turn of update {UpdateId} failed; the lane goes on in 1 s")]
+    private partial void LogLaneFailed(Exception exception, long updateId);
+
+    [LoggerMessage(EventId = 307, Level = LogLevel.Error, Message = "Looking for unhandled updates failed; trying again later")]
+    private partial void LogSweepFailed(Exception exception);
+
+    [LoggerMessage(EventId = 308, Level = LogLevel.Debug, Message = "Lane full: update {UpdateId} waits in the inbox for the sweep")]
+    private partial void LogLaneFull(long updateId);
+
+    [LoggerMessage(EventId = 309, Level = LogLevel.Information, Message = "Member {UserId} is sending too fast; told once, and ignored for a minute")]
+    private partial void LogFlooding(long userId);
 
     [LoggerMessage(EventId = 303, Level = LogLevel.Error, Message = "Handling update {UpdateId} failed")]
     private partial void LogHandlerFailed(Exception exception, long updateId);

@@ -1,4 +1,5 @@
 using Baoming.Members;
+using Baoming.Storage;
 using Dapper;
 using Npgsql;
 
@@ -35,6 +36,21 @@ public sealed class InboxRepository(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var stored = await connection.QueryAsync<long>(new CommandDefinition(StoreSql, parameters, cancellationToken: cancellationToken));
         return [.. stored];
+    }
+
+    /// <summary>
+    /// Records an update that is not handled, with the reason: one PostgreSQL refused to store (its
+    /// JSON is dropped), or one that could not be read when its turn came. It counts as handled.
+    /// </summary>
+    public async Task SkipAsync(long updateId, long chatId, string reason, CancellationToken cancellationToken)
+    {
+        const string Sql = """
+            insert into inbox (update_id, chat_id, payload, processed_at, skipped)
+            values (@updateId, @chatId, null, now(), @reason)
+            on conflict (update_id) do update set processed_at = coalesce(inbox.processed_at, now()), skipped = excluded.skipped
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(Sql, new { updateId, chatId, reason = PostgresText.Clean(reason) }, cancellationToken: cancellationToken));
     }
 
     /// <summary>

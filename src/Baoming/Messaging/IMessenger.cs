@@ -10,6 +10,9 @@ public enum SendStatus
     Blocked,
     Failed,
     Unknown,
+
+    /// <summary>Queued to go out later (a reply to a chat Telegram asked to slow down); only from <see cref="IMessenger.ReplyAsync"/>.</summary>
+    Deferred,
 }
 
 public readonly record struct SendOutcome(SendStatus Status, long? MessageId = null)
@@ -24,6 +27,13 @@ public readonly record struct SendOutcome(SendStatus Status, long? MessageId = n
 public interface IMessenger
 {
     Task<SendOutcome> SendAsync(Outgoing message, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A reply to someone who just wrote. Unlike <see cref="SendAsync"/> it never waits for the channel
+    /// to allow it (a chat Telegram asks to slow down): it is queued and sent later, in order, and the
+    /// outcome says <see cref="SendStatus.Deferred"/>, so the handler goes on with the next chat.
+    /// </summary>
+    Task<SendOutcome> ReplyAsync(Outgoing message, CancellationToken cancellationToken) => SendAsync(message, cancellationToken);
 
     /// <summary>Sends a file (an export) as a document named <paramref name="fileName"/>.</summary>
     Task<SendOutcome> SendDocumentAsync(long chatId, string fileName, Stream content, string? caption, CancellationToken cancellationToken);
@@ -50,7 +60,7 @@ public static class MessengerExtensions
 
         foreach (var message in response.Messages)
         {
-            await messenger.SendAsync(message, cancellationToken);
+            await messenger.ReplyAsync(message, cancellationToken);
         }
 
         foreach (var document in response.Documents)

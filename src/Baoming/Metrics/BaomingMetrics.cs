@@ -15,6 +15,7 @@ public sealed class BaomingMetrics : IDisposable
 
     private static readonly string[] SignupOutcomes = ["confirmed", "waitlisted", "already", "closed", "cancelled", "promoted"];
     private static readonly string[] SendOutcomes = ["sent", "blocked", "failed", "unknown"];
+    private static readonly string[] SkipReasons = ["refused", "unreadable", "flood"];
     private static readonly string[] WebhookOutcomes = ["stored", "duplicate", "unauthorized", "malformed", "unavailable"];
 
     private readonly MetricsCollector collector;
@@ -22,6 +23,7 @@ public sealed class BaomingMetrics : IDisposable
     private readonly Counter<long> messagesSent;
     private readonly Counter<long> messagesThrottled;
     private readonly Counter<long> updatesHandled;
+    private readonly Counter<long> updatesSkipped;
     private readonly Counter<long> webhookRequests;
 
     public BaomingMetrics(IMeterFactory meterFactory)
@@ -34,9 +36,11 @@ public sealed class BaomingMetrics : IDisposable
         messagesSent = meter.CreateCounter<long>("baoming.messages.sent",
             description: "Messages and documents sent to Telegram, replies and fan-out alike, by outcome.");
         messagesThrottled = meter.CreateCounter<long>("baoming.messages.throttled",
-            description: "429 answers from Telegram: the send waited retry_after and was tried again.");
+            description: "429 answers from Telegram: the send was tried again after retry_after (a reply queued meanwhile).");
         updatesHandled = meter.CreateCounter<long>("baoming.updates.handled",
             description: "Telegram updates handled by this instance.");
+        updatesSkipped = meter.CreateCounter<long>("baoming.updates.skipped",
+            description: "Telegram updates not acted on, by reason: refused (PostgreSQL would not store it), unreadable (not an update the bot can read), flood (a member writing too fast).");
         webhookRequests = meter.CreateCounter<long>("baoming.webhook.requests",
             description: "Webhook requests from Telegram by outcome (stored, duplicate, unauthorized, malformed, unavailable).");
 
@@ -50,6 +54,11 @@ public sealed class BaomingMetrics : IDisposable
         foreach (var outcome in SendOutcomes)
         {
             messagesSent.Add(0, Outcome(outcome));
+        }
+
+        foreach (var reason in SkipReasons)
+        {
+            updatesSkipped.Add(0, new KeyValuePair<string, object?>("reason", reason));
         }
 
         foreach (var outcome in WebhookOutcomes)
@@ -101,6 +110,9 @@ public sealed class BaomingMetrics : IDisposable
 
     /// <summary>An update was handled (for the inbox processor).</summary>
     public void UpdateHandled() => updatesHandled.Add(1);
+
+    /// <summary>An update was recorded and not acted on; <paramref name="reason"/> is one of refused, unreadable, flood.</summary>
+    public void UpdateSkipped(string reason) => updatesSkipped.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     /// <summary>A webhook request ended; <paramref name="outcome"/> is one of stored, duplicate, unauthorized, malformed, unavailable.</summary>
     public void WebhookReceived(string outcome) => webhookRequests.Add(1, Outcome(outcome));

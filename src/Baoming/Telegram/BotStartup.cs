@@ -74,8 +74,9 @@ public sealed partial class BotStartup(ITelegramBotClient client, BotIdentity id
                 LogUnauthorized();
                 await Task.Delay(TimeSpan.FromSeconds(60), cancellationToken);
             }
-            catch (RequestException e)
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
+                // Telegram unreachable, or an answer the library cannot read: logged, and tried again.
                 LogCallFailed(e, method, pause.TotalSeconds);
                 await Task.Delay(pause, cancellationToken);
                 pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
@@ -92,7 +93,7 @@ public sealed partial class BotStartup(ITelegramBotClient client, BotIdentity id
                 languageCode: languageCode,
                 cancellationToken: cancellationToken);
         }
-        catch (RequestException e)
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             LogCommandsFailed(e, languageCode ?? "default");
         }

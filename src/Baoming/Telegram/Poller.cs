@@ -2,7 +2,6 @@ using Baoming.Inbox;
 using Baoming.Storage;
 using Telegram.Bot;
 using Telegram.Bot.Exceptions;
-using Telegram.Bot.Types;
 using Telegram.Bot.Types.Enums;
 
 namespace Baoming.Telegram;
@@ -40,43 +39,47 @@ public sealed partial class Poller(
         var pause = TimeSpan.FromSeconds(1);
         while (!stoppingToken.IsCancellationRequested)
         {
-            if (!await Retry.UntilDoneAsync(lease.HoldAsync, logger, stoppingToken))
-            {
-                if (polling != false)
-                {
-                    LogStandingBy();
-                }
-
-                polling = false;
-                await Task.Delay(StandbyCheck, stoppingToken);
-                continue;
-            }
-
-            if (polling != true)
-            {
-                polling = true;
-                offset = 0;
-                LogPolling();
-            }
-
-            Update[] updates;
             try
             {
-                updates = await client.GetUpdates(
-                    offset: offset,
-                    limit: 100,
-                    timeout: options.Value.PollTimeoutSeconds,
-                    allowedUpdates: AllowedUpdates,
-                    cancellationToken: stoppingToken);
+                if (!await Retry.UntilDoneAsync(lease.HoldAsync, logger, stoppingToken))
+                {
+                    if (polling != false)
+                    {
+                        LogStandingBy();
+                    }
+
+                    polling = false;
+                    await Task.Delay(StandbyCheck, stoppingToken);
+                    continue;
+                }
+
+                if (polling != true)
+                {
+                    polling = true;
+                    offset = 0;
+                    LogPolling();
+                }
+
+                offset = await PollOnceAsync(offset, stoppingToken);
                 pause = TimeSpan.FromSeconds(1);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
             }
-            catch (Exception e) when (e is RequestException or HttpRequestException or TaskCanceledException)
+            catch (Exception e)
             {
-                LogPollFailed(e, pause.TotalSeconds);
+                // Telegram unreachable, or a bug: either way say so, wait a little longer each time, and go on.
+                // Nothing was confirmed: the same updates come again.
+                if (e is RequestException or HttpRequestException or TaskCanceledException)
+                {
+                    LogPollFailed(e, pause.TotalSeconds);
+                }
+                else
+                {
+                    LogPollCrashed(e, offset, pause.TotalSeconds);
+                }
+
                 if (e is ApiRequestException { ErrorCode: 409 })
                 {
                     // A webhook is still set (the mode was Webhook before): switch back to polling.
@@ -85,17 +88,37 @@ public sealed partial class Poller(
 
                 await Task.Delay(pause, stoppingToken);
                 pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
-                continue;
             }
-
-            if (updates.Length == 0)
-            {
-                continue;
-            }
-
-            await Retry.UntilDoneAsync(ct => intake.AcceptAsync(updates, ct), logger, stoppingToken);
-            offset = updates[^1].Id + 1;
         }
+    }
+
+    /// <summary>One getUpdates; the updates are stored before the returned offset confirms them.</summary>
+    private async Task<int> PollOnceAsync(int offset, CancellationToken stoppingToken)
+    {
+        var batch = await client.SendRequest(
+            new RawUpdatesRequest { Offset = offset, Limit = 100, Timeout = options.Value.PollTimeoutSeconds, AllowedUpdates = AllowedUpdates },
+            stoppingToken);
+        if (batch.Length == 0)
+        {
+            return offset;
+        }
+
+        var updates = new List<ReceivedUpdate>(batch.Length);
+        foreach (var element in batch)
+        {
+            if (ReceivedUpdate.Read(element) is { } update)
+            {
+                updates.Add(update);
+            }
+            else
+            {
+                // Without an update_id it can be neither stored nor told apart; confirming the batch drops it.
+                LogNotAnUpdate();
+            }
+        }
+
+        await Retry.UntilDoneAsync(ct => intake.AcceptAsync(updates, ct), logger, stoppingToken);
+        return updates.Count == 0 ? offset : (int)Math.Max(offset, updates.Max(u => u.UpdateId) + 1);
     }
 
     private async Task DeleteWebhookAsync(CancellationToken cancellationToken)
@@ -114,6 +137,12 @@ public sealed partial class Poller(
 
     [LoggerMessage(EventId = 400, Level = LogLevel.Warning, Message = "getUpdates failed; trying again in {Seconds} s")]
     private partial void LogPollFailed(Exception exception, double seconds);
+
+    [LoggerMessage(EventId = 405, Level = LogLevel.Error, Message = "Polling failed unexpectedly at offset {Offset}; trying again in {Seconds} s")]
+    private partial void LogPollCrashed(Exception exception, int offset, double seconds);
+
+    [LoggerMessage(EventId = 406, Level = LogLevel.Warning, Message = "getUpdates returned an element without an update_id; skipped")]
+    private partial void LogNotAnUpdate();
 
     [LoggerMessage(EventId = 401, Level = LogLevel.Information, Message = "Polling Telegram for updates")]
     private partial void LogPolling();

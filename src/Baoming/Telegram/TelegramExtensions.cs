@@ -27,9 +27,15 @@ public static class TelegramExtensions
             });
 
         services.AddSingleton<BotStartup>();
-        services.AddSingleton<IMessenger, TelegramMessenger>();
+        services.AddSingleton<TelegramMessenger>();
+        services.AddSingleton<IMessenger>(sp => sp.GetRequiredService<TelegramMessenger>());
+        services.AddSingleton<ChatThrottles>(_ => new ChatThrottles(TimeProvider.System));
+        services.AddSingleton<DeferredReplies>();
+        services.AddHostedService<DeferredReplySender>();
         services.AddSingleton<ChatTurns>();
         services.AddSingleton<InboxProcessor>();
+        services.AddSingleton(_ => new FloodGuard(TimeProvider.System));
+        services.AddSingleton(_ => new GroupReplies(TimeProvider.System));
         services.AddSingleton<InboxIntake>();
         services.AddHostedService(sp => sp.GetRequiredService<InboxProcessor>());
         // Polling mode; in webhook mode updates arrive through the web endpoint instead (Web/WebhookEndpoint).

@@ -4,6 +4,7 @@ using Baoming.Delivery;
 using Baoming.Members;
 using Baoming.Messaging;
 using Baoming.Metrics;
+using Baoming.Storage;
 using Telegram.Bot;
 using Telegram.Bot.Exceptions;
 using Telegram.Bot.Types;
@@ -14,7 +15,13 @@ namespace Baoming.Telegram;
 
 /// <summary>Sends replies through the Bot API, turning its errors into outcomes.</summary>
 public sealed partial class TelegramMessenger(
-    ITelegramBotClient client, MemberRepository members, RateLimiter limiter, BaomingMetrics metrics, ILogger<TelegramMessenger> logger) : IMessenger
+    ITelegramBotClient client,
+    MemberRepository members,
+    RateLimiter limiter,
+    ChatThrottles throttles,
+    DeferredReplies deferred,
+    BaomingMetrics metrics,
+    ILogger<TelegramMessenger> logger) : IMessenger
 {
     /// <summary>429s waited out per message before giving up (as failed): Telegram asks for seconds, rarely more.</summary>
     private const int MaxThrottledWaits = 20;
@@ -25,7 +32,44 @@ public sealed partial class TelegramMessenger(
     private static readonly LinkPreviewOptions NoPreview = new() { IsDisabled = true };
 
     public async Task<SendOutcome> SendAsync(Outgoing message, CancellationToken cancellationToken) =>
-        Counted(await SendWithRetriesAsync(message, cancellationToken));
+        Counted((await SendWithRetriesAsync(message, waitWhenThrottled: true, cancellationToken)).Outcome);
+
+    public async Task<SendOutcome> ReplyAsync(Outgoing message, CancellationToken cancellationToken)
+    {
+        var chatId = message.ChatId;
+        var wait = throttles.RemainingFor(chatId);
+        if (wait > TimeSpan.Zero || (throttles.WasThrottled(chatId) && await Retry.UntilDoneAsync(ct => deferred.HasWaitingAsync(chatId, ct), logger, cancellationToken)))
+        {
+            // Behind the replies already waiting for this chat, never ahead of them.
+            return await DeferAsync(message, wait, cancellationToken);
+        }
+
+        throttles.Forget(chatId);
+        var (outcome, throttledFor) = await SendWithRetriesAsync(message, waitWhenThrottled: false, cancellationToken);
+        return throttledFor is { } retryAfter ? await DeferAsync(message, retryAfter, cancellationToken) : Counted(outcome);
+    }
+
+    /// <summary>
+    /// Sends a reply that waited (<see cref="DeferredReplySender"/>): null when it is done, whatever the
+    /// outcome; the wait Telegram asks for when the chat is still throttled.
+    /// </summary>
+    public async Task<TimeSpan?> TrySendDeferredAsync(Outgoing message, CancellationToken cancellationToken)
+    {
+        var (outcome, throttledFor) = await SendWithRetriesAsync(message, waitWhenThrottled: false, cancellationToken);
+        if (throttledFor is null)
+        {
+            Counted(outcome);
+        }
+
+        return throttledFor;
+    }
+
+    private async Task<SendOutcome> DeferAsync(Outgoing message, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        await Retry.UntilDoneAsync(ct => deferred.DeferAsync(message, wait, ct), logger, cancellationToken);
+        LogDeferred(message.ChatId, wait.TotalSeconds);
+        return new SendOutcome(SendStatus.Deferred);
+    }
 
     public async Task<SendOutcome> SendDocumentAsync(long chatId, string fileName, Stream content, string? caption, CancellationToken cancellationToken) =>
         Counted(await SendDocumentOnceAsync(chatId, fileName, content, caption, cancellationToken));
@@ -36,7 +80,12 @@ public sealed partial class TelegramMessenger(
         return outcome;
     }
 
-    private async Task<SendOutcome> SendWithRetriesAsync(Outgoing message, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends with retries for 5xx and refused connections. A 429 throttles the chat (or, when it looks
+    /// global, every sender: <see cref="ChatThrottles"/>); with <paramref name="waitWhenThrottled"/> the
+    /// send waits and tries again, otherwise it returns at once with the wait Telegram asked for.
+    /// </summary>
+    private async Task<(SendOutcome Outcome, TimeSpan? ThrottledFor)> SendWithRetriesAsync(Outgoing message, bool waitWhenThrottled, CancellationToken cancellationToken)
     {
         for (int attempt = 1, throttled = 0; ; attempt++)
         {
@@ -49,23 +98,32 @@ public sealed partial class TelegramMessenger(
                     replyMarkup: ToMarkup(message.Reply),
                     linkPreviewOptions: NoPreview,
                     cancellationToken: cancellationToken);
-                return SendOutcome.Sent(sent.MessageId);
+                return (SendOutcome.Sent(sent.MessageId), null);
             }
             catch (ApiRequestException e) when (e.ErrorCode == 403)
             {
                 // Blocked or deactivated: remember it, so nothing is sent to them again until they write.
                 await members.MarkUnreachableAsync(message.ChatId, cancellationToken);
                 LogBlocked(message.ChatId);
-                return new SendOutcome(SendStatus.Blocked);
+                return (new SendOutcome(SendStatus.Blocked), null);
             }
             catch (ApiRequestException e) when (e.ErrorCode == 429 && ++throttled <= MaxThrottledWaits)
             {
-                // Nothing was sent, so waiting and resending cannot duplicate. Every sender pauses
-                // (the shared limiter moves on by retry_after), not only this one.
+                // Nothing was sent, so waiting and resending cannot duplicate.
                 metrics.MessageThrottled();
-                var retryAfter = TimeSpan.FromSeconds(e.Parameters?.RetryAfter ?? 1);
-                LogThrottled(message.ChatId, retryAfter.TotalSeconds);
-                await limiter.PauseAsync(retryAfter, cancellationToken);
+                var retryAfter = TimeSpan.FromSeconds(Math.Max(1, e.Parameters?.RetryAfter ?? 1));
+                var isGlobal = throttles.Record(message.ChatId, retryAfter);
+                LogThrottled(message.ChatId, retryAfter.TotalSeconds, isGlobal);
+                if (isGlobal)
+                {
+                    await limiter.PauseAsync(retryAfter, cancellationToken);
+                }
+
+                if (!waitWhenThrottled)
+                {
+                    return (new SendOutcome(SendStatus.Deferred), retryAfter);
+                }
+
                 await Task.Delay(retryAfter, cancellationToken);
                 attempt--;
             }
@@ -78,13 +136,13 @@ public sealed partial class TelegramMessenger(
             catch (ApiRequestException e)
             {
                 LogFailed(e, message.ChatId, e.ErrorCode);
-                return new SendOutcome(SendStatus.Failed);
+                return (new SendOutcome(SendStatus.Failed), null);
             }
             catch (RequestException e) when (!cancellationToken.IsCancellationRequested)
             {
                 // The request may have left: a resend could duplicate the message.
                 LogUnknown(e, message.ChatId);
-                return new SendOutcome(SendStatus.Unknown);
+                return (new SendOutcome(SendStatus.Unknown), null);
             }
         }
     }
@@ -186,8 +244,11 @@ public sealed partial class TelegramMessenger(
     [LoggerMessage(EventId = 203, Level = LogLevel.Warning, Message = "Send to chat {ChatId} ended with an unknown outcome; not resent")]
     private partial void LogUnknown(Exception exception, long chatId);
 
-    [LoggerMessage(EventId = 206, Level = LogLevel.Information, Message = "Telegram asked to slow down (chat {ChatId}); waiting {Seconds} s")]
-    private partial void LogThrottled(long chatId, double seconds);
+    [LoggerMessage(EventId = 206, Level = LogLevel.Information, Message = "Telegram asked to slow down (chat {ChatId}, {Seconds} s; every chat: {IsGlobal})")]
+    private partial void LogThrottled(long chatId, double seconds, bool isGlobal);
+
+    [LoggerMessage(EventId = 207, Level = LogLevel.Information, Message = "Reply to chat {ChatId} queued for {Seconds} s: Telegram asked that chat to slow down")]
+    private partial void LogDeferred(long chatId, double seconds);
 
     [LoggerMessage(EventId = 205, Level = LogLevel.Debug, Message = "Editing a message in chat {ChatId} failed")]
     private partial void LogEditFailed(Exception exception, long chatId);

@@ -1,5 +1,4 @@
 using Baoming.Core;
-using Baoming.Members;
 using Telegram.Bot.Types;
 using Telegram.Bot.Types.Enums;
 
@@ -8,24 +7,6 @@ namespace Baoming.Telegram;
 /// <summary>Translates Telegram's updates into the engine's own <see cref="Incoming"/> terms.</summary>
 public static class UpdateMapper
 {
-    /// <summary>The chat whose order an update belongs to (0 when it has none).</summary>
-    public static long ChatIdOf(Update update) => update switch
-    {
-        { Message.Chat.Id: var id } => id,
-        { CallbackQuery.From.Id: var id } => id,
-        { EditedMessage.Chat.Id: var id } => id,
-        { MyChatMember.Chat.Id: var id } => id,
-        _ => 0,
-    };
-
-    public static MemberProfile? SenderOf(Update update)
-    {
-        var user = update.Message?.From ?? update.CallbackQuery?.From;
-        return user is null || user.IsBot
-            ? null
-            : new MemberProfile(user.Id, DisplayName(user), user.Username, user.LanguageCode);
-    }
-
     /// <summary>
     /// The engine's view of an update, or null for updates it does not act on: edits (the original
     /// was already handled), channel posts and messages with no sender, bots.
@@ -58,6 +39,15 @@ public static class UpdateMapper
                 return null;
         }
     }
+
+    /// <summary>
+    /// The engine's view of an update the library could not read (a shape from a newer Bot API):
+    /// a message in a private chat gets the usual short hint; anything else is left alone.
+    /// </summary>
+    public static Incoming? FallbackFor(string json) =>
+        ReceivedUpdate.Read(json) is { Kind: "message", ChatType: "private", Sender: { } sender } update
+            ? new Incoming.Other { From = new Sender(sender.Id, sender.DisplayName, sender.Username, sender.LanguageCode), ChatId = update.ChatId, IsPrivate = true }
+            : null;
 
     private static Sender ToSender(User user) => new(user.Id, DisplayName(user), user.Username, user.LanguageCode);
 

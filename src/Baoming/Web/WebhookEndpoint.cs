@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using Baoming.Inbox;
 using Baoming.Metrics;
 using Baoming.Storage;
@@ -8,8 +7,6 @@ using Baoming.Telegram;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Telegram.Bot;
-using Telegram.Bot.Types;
 
 namespace Baoming.Web;
 
@@ -44,19 +41,16 @@ public static partial class WebhookEndpoint
             return (Results.Unauthorized(), "unauthorized");
         }
 
-        Update? update;
-        try
+        // Read as sent, not through the library's types: fields and enum values newer than it are kept.
+        string body;
+        using (var reader = new StreamReader(http.Request.Body, Encoding.UTF8))
         {
-            update = await JsonSerializer.DeserializeAsync<Update>(http.Request.Body, JsonBotAPI.Options, http.RequestAborted);
-        }
-        catch (JsonException e)
-        {
-            LogMalformed(logger, e.Message);
-            return (Results.BadRequest("Not a Telegram update."), "malformed");
+            body = await reader.ReadToEndAsync(http.RequestAborted);
         }
 
-        if (update is not { Id: > 0 })
+        if (ReceivedUpdate.Read(body) is not { UpdateId: > 0 } update)
         {
+            LogMalformed(logger, body.Length);
             return (Results.BadRequest("Not a Telegram update."), "malformed");
         }
 
@@ -68,7 +62,7 @@ public static partial class WebhookEndpoint
         catch (Exception e) when (Retry.IsOutage(e))
         {
             // Not stored: Telegram delivers it again later, so nothing is lost.
-            LogUnavailable(logger, update.Id, e.GetBaseException().Message);
+            LogUnavailable(logger, update.UpdateId, e.GetBaseException().Message);
             return (Results.StatusCode(StatusCodes.Status503ServiceUnavailable), "unavailable");
         }
     }
@@ -76,8 +70,8 @@ public static partial class WebhookEndpoint
     [LoggerMessage(EventId = 900, Level = LogLevel.Warning, Message = "Webhook request from {Remote} without the right secret; refused")]
     private static partial void LogUnauthorized(ILogger logger, string remote);
 
-    [LoggerMessage(EventId = 901, Level = LogLevel.Warning, Message = "Webhook request body is not an update ({Reason}); refused")]
-    private static partial void LogMalformed(ILogger logger, string reason);
+    [LoggerMessage(EventId = 901, Level = LogLevel.Warning, Message = "Webhook request body ({Length} characters) is not an update; refused")]
+    private static partial void LogMalformed(ILogger logger, int length);
 
     [LoggerMessage(EventId = 902, Level = LogLevel.Warning, Message = "Update {UpdateId} not stored: database unavailable ({Reason}); Telegram will deliver it again")]
     private static partial void LogUnavailable(ILogger logger, long updateId, string reason);

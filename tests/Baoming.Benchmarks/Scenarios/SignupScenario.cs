@@ -189,9 +189,10 @@ internal sealed partial class SignupScenario : IScenario
             ["confirmed"] = "1",
             ["waitlisted"] = "0",
             ["updateIds"] = "array[:uid]::bigint[]",
-            ["LockClass"] = ChatTurns.LockClass.ToString(CultureInfo.InvariantCulture),
-            ["Key"] = "(:uid % 2147483647)::int",
+            ["High"] = "(:uid >> 32)::int",
+            ["Low"] = "(:uid & 2147483647)::int",
             ["chatId"] = ":uid",
+            ["MaxUpdates"] = ChatTurns.MaxUpdates.ToString(CultureInfo.InvariantCulture),
             ["expiry"] = "interval '1 hour'",
         };
 

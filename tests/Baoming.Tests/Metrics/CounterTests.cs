@@ -26,6 +26,7 @@ public sealed class CounterTests
         metrics.MessageSent(SendStatus.Blocked);
         metrics.MessageThrottled();
         metrics.UpdateHandled();
+        metrics.UpdateSkipped("unreadable");
         metrics.WebhookReceived("unauthorized");
 
         Assert.Equal("""
@@ -35,7 +36,7 @@ public sealed class CounterTests
             baoming_messages_sent_total{outcome="failed"} 0
             baoming_messages_sent_total{outcome="sent"} 1
             baoming_messages_sent_total{outcome="unknown"} 0
-            # HELP baoming_messages_throttled_total 429 answers from Telegram: the send waited retry_after and was tried again.
+            # HELP baoming_messages_throttled_total 429 answers from Telegram: the send was tried again after retry_after (a reply queued meanwhile).
             # TYPE baoming_messages_throttled_total counter
             baoming_messages_throttled_total 1
             # HELP baoming_signups_total Sign-up requests by decision (confirmed, waitlisted, already, closed), and registrations cancelled or promoted from the waitlist.
@@ -49,6 +50,11 @@ public sealed class CounterTests
             # HELP baoming_updates_handled_total Telegram updates handled by this instance.
             # TYPE baoming_updates_handled_total counter
             baoming_updates_handled_total 1
+            # HELP baoming_updates_skipped_total Telegram updates not acted on, by reason: refused (PostgreSQL would not store it), unreadable (not an update the bot can read), flood (a member writing too fast).
+            # TYPE baoming_updates_skipped_total counter
+            baoming_updates_skipped_total{reason="flood"} 0
+            baoming_updates_skipped_total{reason="refused"} 0
+            baoming_updates_skipped_total{reason="unreadable"} 1
             # HELP baoming_webhook_requests_total Webhook requests from Telegram by outcome (stored, duplicate, unauthorized, malformed, unavailable).
             # TYPE baoming_webhook_requests_total counter
             baoming_webhook_requests_total{outcome="duplicate"} 0
