@@ -20,8 +20,17 @@ internal static class HostRunner
     /// How a host that has stopped ends: <see cref="Failure"/> when a background service ended with an
     /// exception (the host stops itself then, and a plain return would say 0), else 0.
     /// </summary>
-    public static int ExitCodeOf(IHost host) =>
-        host.Services.GetServices<IHostedService>().OfType<BackgroundService>().Any(s => s.ExecuteTask is { IsFaulted: true }) ? Failure : 0;
+    public static int ExitCodeOf(IHost host)
+    {
+        var failed = host.Services.GetServices<IHostedService>().OfType<BackgroundService>().Where(s => s.ExecuteTask is { IsFaulted: true }).ToList();
+        foreach (var service in failed)
+        {
+            // The host logged the exception already; this line is for whoever reads only the end of the output.
+            Console.Error.WriteLine($"Baoming stopped: {service.GetType().Name} failed: {service.ExecuteTask!.Exception!.GetBaseException().Message}");
+        }
+
+        return failed.Count > 0 ? Failure : 0;
+    }
 
     public static Task<int> RunAsync(
         HostApplicationBuilder builder,

@@ -24,7 +24,9 @@ internal static class RunCommand
             {
                 try
                 {
-                    await host.RunAsync(ct);
+                    // Not RunAsync: it disposes the host, and the exit code is read from its services afterwards.
+                    await host.StartAsync(ct);
+                    await host.WaitForShutdownAsync(ct);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
