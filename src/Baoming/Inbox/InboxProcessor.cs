@@ -36,9 +36,6 @@ public sealed partial class InboxProcessor : BackgroundService
     /// <summary>Every log line written while handling an update carries its id.</summary>
     private static readonly Func<ILogger, long, IDisposable?> UpdateScope = LoggerMessage.DefineScope<long>("Update {UpdateId}");
 
-    /// <summary>Most updates one turn handles: a chat that writes a lot cannot keep its lane from the other chats.</summary>
-    public const int MaxTurnUpdates = ChatTurns.MaxUpdates;
-
     /// <summary>Updates a lane holds; past that, intake does not wait: the inbox keeps them and the sweep brings them.</summary>
     private const int LaneCapacity = 1000;
 
@@ -238,7 +235,7 @@ public sealed partial class InboxProcessor : BackgroundService
         finally
         {
             // A full turn may have stopped before this update: it gets its own place in the lane again.
-            if (turn.Updates.Count >= MaxTurnUpdates && !handled.Contains(item.UpdateId) && !stoppingToken.IsCancellationRequested)
+            if (turn.Updates.Count >= ChatTurns.MaxUpdates && !handled.Contains(item.UpdateId) && !stoppingToken.IsCancellationRequested)
             {
                 Enqueue(item);
             }
