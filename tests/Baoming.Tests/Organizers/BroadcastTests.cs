@@ -145,6 +145,43 @@ public sealed class BroadcastTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_group_that_Telegram_throttles_slows_neither_a_broadcast_nor_private_sign_ups()
+    {
+        const long Group = -1_009_876_543_210;
+        const int Rate = 50;
+        await StartAsync(messagesPerSecond: Rate);
+        await SeedMembersAsync(300);
+        // The group is over its 20-a-minute limit for the whole test: every message to it gets 429.
+        bot.Telegram.Fault = call => call is { Method: "sendMessage", ChatId: Group } ? FakeFailure.TooManyRequests(5) : null;
+        var (_, confirm) = await DraftToEveryoneAsync("明天见");
+        bot.Press(Organizer, Button(confirm, "立即发送"));
+        await bot.Telegram.WaitUntilAsync(() => ToMembers().Count > 0, TimeSpan.FromSeconds(20), () => "the broadcast did not start");
+
+        var answered = new List<TimeSpan>();
+        for (var i = 0; i < 10; i++)
+        {
+            for (var j = 0; j < 6; j++)
+            {
+                bot.Telegram.EnqueueUpdate(FakeBotApi.TextUpdate(2000 + (i * 6) + j, "/signup", chatType: "supergroup", chatId: Group));
+            }
+
+            var asked = Stopwatch.StartNew();
+            await bot.AskAsync(3000 + i, "报名 元宇宙");
+            answered.Add(asked.Elapsed);
+            await Task.Delay(200);
+        }
+
+        await WaitForReportAsync("已完成", TimeSpan.FromSeconds(60));
+        var sent = ToMembers();
+        Assert.Equal(300, sent.Count);
+        var seconds = (sent[^1].SentAt - sent[0].SentAt).TotalSeconds;
+        // 300 at 50/s (less the limiter's 3 % headroom) take about 6 s; a pause per group 429 would take minutes.
+        Assert.True(sent.Count - 1 >= 0.8 * Rate * seconds, $"broadcast ran at {(sent.Count - 1) / seconds:0.0}/s with a limit of {Rate}/s");
+        Assert.True(answered.Max() < TimeSpan.FromSeconds(3), $"slowest private sign-up answered in {answered.Max().TotalSeconds:0.0} s");
+        Assert.Empty(bot.Telegram.MessagesTo(Group));
+    }
+
+    [Fact]
     public async Task Members_who_blocked_the_bot_are_counted_and_listed_as_not_reached()
     {
         await StartAsync();
