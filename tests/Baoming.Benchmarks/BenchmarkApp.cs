@@ -13,7 +13,7 @@ namespace Baoming.Benchmarks;
 internal static class BenchmarkApp
 {
     /// <summary>Every scenario; a new one is one more entry here.</summary>
-    private static readonly IScenario[] Scenarios = [new SignupScenario(), new StartupScenario(), new RemindersScenario(), new BroadcastScenario(), new ExportScenario(), new ScaleoutScenario()];
+    private static readonly IScenario[] Scenarios = [new SignupScenario(), new StartupScenario(), new RemindersScenario(), new BroadcastScenario(), new ExportScenario(), new ScaleoutScenario(), new ChaosScenario()];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -64,6 +64,16 @@ internal static class BenchmarkApp
             var table = await selected.RunAsync(context, stop.Token);
             await Console.Out.WriteLineAsync(table.Render());
             return 0;
+        }
+        catch (BenchmarkFailedWithResultsException e)
+        {
+            if (e.Table is not null)
+            {
+                await Console.Out.WriteLineAsync(e.Table.Render());
+            }
+
+            await Console.Error.WriteLineAsync($"BENCHMARK FAILED: {e.Message}");
+            return 1;
         }
         catch (BenchmarkFailedException e)
         {

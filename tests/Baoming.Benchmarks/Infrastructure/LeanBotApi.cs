@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Text;
@@ -23,7 +24,9 @@ internal sealed record BotMessage(long ChatId, string Text, IReadOnlyList<string
 /// The tests' <c>FakeBotApi</c> checks far more (entities, message state, limits) and is the place
 /// for correctness; this one serves getMe, setMyCommands, getUpdates (long poll, confirm by offset),
 /// setWebhook, deleteWebhook, getWebhookInfo, sendMessage, editMessageText and answerCallbackQuery in
-/// Telegram's JSON shapes, and records arrival times.
+/// Telegram's JSON shapes, and records arrival times. Updates are handed out as offered, byte for byte (so a
+/// scenario can offer JSON the bot's library does not know); a chat can be made to answer every send with 429
+/// (<see cref="Throttle"/>).
 /// </summary>
 internal sealed class LeanBotApi : IUpdateFeed, IAsyncDisposable
 {
@@ -39,11 +42,14 @@ internal sealed class LeanBotApi : IUpdateFeed, IAsyncDisposable
     private readonly List<long> _getUpdatesAt = [];
     private readonly List<long> _editsAt = [];
     private readonly Dictionary<long, long> _deliveredAt = [];
+    private readonly ConcurrentDictionary<long, byte[]> _throttled = new();
     private TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _nextUpdateId = 1;
     private int _nextMessageId;
     private int _answers;
     private int _setWebhooks;
+    private int _throttledSends;
+    private long _confirmedBelow;
 
     private LeanBotApi()
     {
@@ -91,6 +97,23 @@ internal sealed class LeanBotApi : IUpdateFeed, IAsyncDisposable
     {
         lock (_gate) return _deliveredAt.TryGetValue(updateId, out var at) ? at : null;
     }
+
+    /// <summary>The highest getUpdates offset so far: every update with a lower id has been confirmed by the bot.</summary>
+    public long ConfirmedBelow
+    {
+        get { lock (_gate) return _confirmedBelow; }
+    }
+
+    /// <summary>sendMessage and editMessageText calls answered 429 by a <see cref="Throttle"/> rule.</summary>
+    public int ThrottledSends => Volatile.Read(ref _throttledSends);
+
+    /// <summary>
+    /// From now on every sendMessage and editMessageText to <paramref name="chatId"/> is answered as Telegram answers a flood:
+    /// 429 with <c>parameters.retry_after</c>. Other chats are unaffected.
+    /// </summary>
+    public void Throttle(long chatId, int retryAfterSeconds) =>
+        _throttled[chatId] = Encoding.UTF8.GetBytes(
+            $$$"""{"ok":false,"error_code":429,"description":"Too Many Requests: retry after {{{retryAfterSeconds}}}","parameters":{"retry_after":{{{retryAfterSeconds}}}}}""");
 
     public int PendingUpdates
     {
@@ -182,6 +205,7 @@ internal sealed class LeanBotApi : IUpdateFeed, IAsyncDisposable
         lock (_gate)
         {
             _getUpdatesAt.Add(Stopwatch.GetTimestamp());
+            _confirmedBelow = Math.Max(_confirmedBelow, offset);
         }
 
         var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
@@ -263,6 +287,14 @@ internal sealed class LeanBotApi : IUpdateFeed, IAsyncDisposable
         }
 
         var chatId = Long(args, "chat_id") ?? 0;
+        if (!_throttled.IsEmpty && _throttled.TryGetValue(chatId, out var tooMany))
+        {
+            Interlocked.Increment(ref _throttledSends);
+            context.Response.StatusCode = 429;
+            await context.Response.Body.WriteAsync(tooMany, context.RequestAborted);
+            return;
+        }
+
         var text = args.TryGetProperty("text", out var t) ? t.GetString() ?? "" : "";
         List<string> data = [];
         if (args.TryGetProperty("reply_markup", out var markup) && markup.TryGetProperty("inline_keyboard", out var rows))
