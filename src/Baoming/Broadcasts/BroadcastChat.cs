@@ -24,6 +24,7 @@ public static class BroadcastExtensions
     {
         services.AddSingleton<BroadcastRepository>();
         services.AddSingleton<ITopic, BroadcastTopic>();
+        services.AddSingleton<FollowUps.IFollowUpHandler, BroadcastFollowUps>();
         services.AddSingleton<Export.IExportColumnSource, BroadcastExportColumns>();
         services.AddSingleton<IChatCommand, BroadcastCommand>();
         services.AddSingleton<IChatCommand, BroadcastsCommand>();
@@ -209,7 +210,6 @@ public sealed class SendButton(
     BroadcastRepository broadcasts,
     DialogueStore dialogues,
     AuditLog audit,
-    IBackgroundJobClient jobs,
     TimeProvider time,
     IServiceProvider services) : IButtonHandler
 {
@@ -254,7 +254,7 @@ public sealed class SendButton(
 
                 var count = await broadcasts.CountAudienceAsync(broadcast.Kind, broadcast.SessionId, time.GetUtcNow(), cancellationToken);
                 await audit.WriteAsync(context.MemberId, "broadcast.send", new { broadcast_id = id, recipients = count }, cancellationToken);
-                await BroadcastStart.StatusAndJobAsync(services, broadcasts, jobs, id, context.ChatId, texts.BroadcastSending(id, count), at: null, cancellationToken);
+                await BroadcastStart.StatusAndJobAsync(services, broadcasts, id, context.ChatId, texts.BroadcastSending(id, count), cancellationToken);
                 return new Response([]);
         }
     }
@@ -265,7 +265,6 @@ public sealed class BroadcastTimeDialogue(
     BroadcastRepository broadcasts,
     DialogueStore dialogues,
     AuditLog audit,
-    IBackgroundJobClient jobs,
     IOptions<CommunityOptions> community,
     TimeProvider time,
     IServiceProvider services) : IDialogueHandler
@@ -300,7 +299,7 @@ public sealed class BroadcastTimeDialogue(
 
         var count = await broadcasts.CountAudienceAsync(broadcast.Kind, broadcast.SessionId, now, cancellationToken);
         await audit.WriteAsync(context.MemberId, "broadcast.schedule", new { broadcast_id = broadcast.Id, scheduled_at = when.Value, recipients = count }, cancellationToken);
-        await BroadcastStart.StatusAndJobAsync(services, broadcasts, jobs, broadcast.Id, context.ChatId, texts.BroadcastScheduled(broadcast.Id, when.Value, count), when.Value, cancellationToken);
+        await BroadcastStart.StatusAndJobAsync(services, broadcasts, broadcast.Id, context.ChatId, texts.BroadcastScheduled(broadcast.Id, when.Value, count), cancellationToken);
         return Response.None;
     }
 }
@@ -308,20 +307,17 @@ public sealed class BroadcastTimeDialogue(
 internal static class BroadcastStart
 {
     /// <summary>
-    /// Sends the status message (its id is kept, so the fan-out edits it in place), then plants the
-    /// one Hangfire job: at once, or at <paramref name="at"/>.
+    /// Sends the status message (its id is kept, so the fan-out edits it in place), then carries out
+    /// the release's follow-up, recorded with the release itself: the one Hangfire job, planted at
+    /// once or for <paramref name="at"/>'s time (see <see cref="BroadcastFollowUps"/>). If this stops
+    /// half-way, the follow-up runner plants the job anyway: a broadcast never stays released without one.
     /// </summary>
     public static async Task StatusAndJobAsync(
-        IServiceProvider services, BroadcastRepository broadcasts, IBackgroundJobClient jobs,
-        long id, long chatId, Reply status, DateTimeOffset? at, CancellationToken cancellationToken)
+        IServiceProvider services, BroadcastRepository broadcasts, long id, long chatId, Reply status, CancellationToken cancellationToken)
     {
         var sent = await services.GetRequiredService<IMessenger>().SendAsync(new Outgoing(chatId, status), cancellationToken);
         await broadcasts.SetStatusMessageAsync(id, chatId, sent.MessageId, cancellationToken);
-        var topic = BroadcastTopic.Topic(id);
-        var jobId = at is { } when
-            ? jobs.Schedule<FanOutJob>(job => job.RunAsync(topic, CancellationToken.None), when)
-            : jobs.Enqueue<FanOutJob>(job => job.RunAsync(topic, CancellationToken.None));
-        await broadcasts.SetJobAsync(id, jobId, cancellationToken);
+        await services.GetRequiredService<FollowUps.FollowUps>().RunNowAsync(cancellationToken);
     }
 }
 

@@ -213,11 +213,8 @@ public sealed class Conversation(
             _ => texts.NotSignedUp(result.Session),
         };
 
-        // The promoted members are told in their own language; nothing about them goes to the canceller.
-        var messages = new List<Outgoing> { new(incoming.ChatId, reply) };
-        messages.AddRange(result.Promoted.Select(p =>
-            new Outgoing(p.MemberId, new Texts(Languages.FromTelegramCode(p.LanguageCode), zone).Promoted(result.Session))));
-        return new Response(messages, FirstLine(reply));
+        // Promoted members are told through the ledger (Signup/PromotionTopic); nothing about them goes to the canceller.
+        return new Response([new Outgoing(incoming.ChatId, reply)], FirstLine(reply));
     }
 
     /// <summary>"我会参加" under a reminder: noted for the organizers, and a friendly answer.</summary>

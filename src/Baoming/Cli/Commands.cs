@@ -33,12 +33,22 @@ public static class Commands
         {
             Description = "Add a demo session (报名 演示) starting in two minutes, reminded 90 and 60 seconds before: watch reminders arrive.",
         };
-        var shell = new Command("shell", "Chat with the bot in this terminal, on the same engine. Reads lines from standard input.")
+        var allowProduction = new Option<bool>(ShellCommand.AllowProductionFlag)
         {
-            asRole, user, name, language, demo,
+            Description = "Chat on the database ConnectionStrings:Postgres names (one the shell did not start, e.g. the bot's). "
+                + "The shell then runs no jobs there (the bot does) and audits your actions with your operating-system user name.",
+        };
+        var shell = new Command("shell", "Chat with the bot in this terminal, on the same engine, on its own database. Reads lines from standard input.")
+        {
+            asRole, user, name, language, demo, allowProduction,
         };
         shell.SetAction((result, ct) => ShellCommand.RunAsync(
-            new ShellSettings(result.GetValue(asRole)!, result.GetValue(user), result.GetValue(name), result.GetValue(language)!) { IsDemo = result.GetValue(demo) }, ct));
+            new ShellSettings(result.GetValue(asRole)!, result.GetValue(user), result.GetValue(name), result.GetValue(language)!)
+            {
+                IsDemo = result.GetValue(demo),
+                IsProductionAllowed = result.GetValue(allowProduction),
+            },
+            ct));
         root.Subcommands.Add(shell);
 
         var migrate = new Command("migrate", "Apply database migrations and the configured sessions, then exit.");

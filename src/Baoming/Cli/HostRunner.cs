@@ -37,17 +37,35 @@ internal static class HostRunner
         Action<HostApplicationBuilder> addChannel,
         Func<IHost, CancellationToken, Task<int>> work,
         CancellationToken cancellationToken) =>
+        RunAsync(builder, addChannel, work, connection: null, cancellationToken);
+
+    /// <summary>As above; <paramref name="connection"/> adjusts the connection string the host uses (the shell's audit attribution).</summary>
+    public static Task<int> RunAsync(
+        HostApplicationBuilder builder,
+        Action<HostApplicationBuilder> addChannel,
+        Func<IHost, CancellationToken, Task<int>> work,
+        Func<string, string>? connection,
+        CancellationToken cancellationToken) =>
         RunAsync(builder, b =>
         {
             addChannel(b);
             return b.Build();
-        }, work, cancellationToken);
+        }, work, connection, cancellationToken);
 
     /// <summary><paramref name="build"/> adds the verb's channel (Telegram, the terminal, nothing) and builds the host.</summary>
-    public static async Task<int> RunAsync<TBuilder>(
+    public static Task<int> RunAsync<TBuilder>(
         TBuilder builder,
         Func<TBuilder, IHost> build,
         Func<IHost, CancellationToken, Task<int>> work,
+        CancellationToken cancellationToken)
+        where TBuilder : IHostApplicationBuilder =>
+        RunAsync(builder, build, work, connection: null, cancellationToken);
+
+    private static async Task<int> RunAsync<TBuilder>(
+        TBuilder builder,
+        Func<TBuilder, IHost> build,
+        Func<IHost, CancellationToken, Task<int>> work,
+        Func<string, string>? connection,
         CancellationToken cancellationToken)
         where TBuilder : IHostApplicationBuilder
     {
@@ -60,7 +78,7 @@ internal static class HostRunner
                 .Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace)))
             {
                 (var connectionString, embedded) = await BaomingHost.ResolveDatabaseAsync(builder.Configuration, startupLoggers, cancellationToken);
-                builder.Services.AddBaoming(builder.Configuration, connectionString);
+                builder.Services.AddBaoming(builder.Configuration, connection is null ? connectionString : connection(connectionString));
             }
 
             using var host = build(builder);

@@ -16,8 +16,12 @@ internal static class MaintenanceCommands
         }, cancellationToken);
 
     /// <summary><c>sessions list</c>: one line per session, times in the community's zone.</summary>
-    public static Task<int> ListSessionsAsync(CancellationToken cancellationToken) =>
-        HostRunner.RunAsync(BaomingHost.CreateBuilder(), _ => { }, async (host, ct) =>
+    public static Task<int> ListSessionsAsync(CancellationToken cancellationToken)
+    {
+        // Standard output is the list: a script reads it.
+        var builder = BaomingHost.CreateBuilder();
+        BaomingHost.OnlyProblemsOnStandardError(builder);
+        return HostRunner.RunAsync(builder, _ => { }, async (host, ct) =>
         {
             var zone = host.Services.GetRequiredService<IOptions<CommunityOptions>>().Value.Zone;
             var sessions = await host.Services.GetRequiredService<SessionRepository>().ListAsync(ct);
@@ -32,4 +36,5 @@ internal static class MaintenanceCommands
 
             return 0;
         }, cancellationToken);
+    }
 }

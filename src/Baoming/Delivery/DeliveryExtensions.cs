@@ -16,9 +16,12 @@ public static class DeliveryExtensions
         services.AddSingleton<ITopic, ReminderTopic>();
         services.AddSingleton<ITopic, SessionMovedTopic>();
         services.AddSingleton<ITopic, SessionCancelledTopic>();
+        services.AddSingleton<ITopic, Signup.PromotionTopic>();
+        services.AddSingleton<FollowUps.IFollowUpHandler, Jobs.FanOutFollowUps>();
         services.AddSingleton<ReminderScheduler>();
         services.AddSingleton<Export.IExportColumnSource, ReminderExportColumns>();
         services.AddSingleton<SessionLifecycle>();
+        services.AddSingleton<FollowUps.IFollowUpHandler, SessionFollowUps>();
         return services;
     }
 }

@@ -15,23 +15,27 @@ public sealed record DeliveryStats(int Pending, int Sent, int Blocked, int Faile
     public int Total => Pending + Sent + Blocked + Failed + Unknown;
 }
 
+/// <summary>What a new run found left behind by an earlier one: sends with an unknown outcome, and claims returned to pending.</summary>
+public readonly record struct Abandoned(int Unknown, int Released);
+
 /// <summary>
 /// The per-recipient delivery ledger (pending → sending → sent | blocked | failed | unknown).
-/// Claiming moves rows to <c>sending</c> with <c>FOR UPDATE SKIP LOCKED</c>, so concurrent
-/// senders never take the same row; a row left in <c>sending</c> by a dead process is marked
-/// <c>unknown</c>, never resent.
+/// A run claims rows ahead with <c>FOR UPDATE SKIP LOCKED</c> by writing its id into
+/// <c>claimed_by</c>; they stay <c>pending</c>, so a claim costs nothing if the run dies. A row moves
+/// to <c>sending</c> only as its send starts (<see cref="StepAsync"/>), so a row left in
+/// <c>sending</c> by a dead process was really in flight: it is marked <c>unknown</c>, never resent.
 /// </summary>
 public sealed class DeliveryLedger(NpgsqlDataSource dataSource)
 {
     public const string ClaimSql = """
         with next as (
             select id from deliveries
-             where topic = @topic and state = 'pending'
+             where topic = @topic and state = 'pending' and claimed_by is null
              order by id
              limit @limit
              for update skip locked
         )
-        update deliveries d set state = 'sending', updated_at = now()
+        update deliveries d set claimed_by = @run
           from next, members m
          where d.id = next.id and m.id = d.member_id
         returning d.id, d.member_id as MemberId, d.variant, m.language_code as LanguageCode
@@ -42,6 +46,24 @@ public sealed class DeliveryLedger(NpgsqlDataSource dataSource)
            set state = c.state, telegram_message_id = c.message_id, updated_at = now()
           from unnest(@ids, @states, @messageIds) as c(id, state, message_id)
          where d.id = c.id and d.state = 'sending'
+        """;
+
+    /// <summary>
+    /// Writes back the outcomes of finished sends and moves the next few claimed rows to <c>sending</c>,
+    /// in one round trip. Idempotent, so a retry after a lost answer is safe: rows this run already moved
+    /// count as started. A row whose claim a newer run took back is not started.
+    /// </summary>
+    public const string StepSql = """
+        with completed as (
+            update deliveries d
+               set state = c.state, telegram_message_id = c.message_id, updated_at = now()
+              from unnest(@ids, @states, @messageIds) as c(id, state, message_id)
+             where d.id = c.id and d.state = 'sending'
+        )
+        update deliveries
+           set state = 'sending', updated_at = now()
+         where id = any(@starting) and claimed_by = @run and state in ('pending', 'sending')
+        returning id
         """;
 
     /// <summary>
@@ -83,6 +105,10 @@ public sealed class DeliveryLedger(NpgsqlDataSource dataSource)
             {
                 await connection.ExecuteAsync("select pg_advisory_unlock(hashtextextended(@topic, 0))", new { topic });
             }
+            catch (Exception e) when (Storage.Retry.IsOutage(e))
+            {
+                // The connection is gone, and the lock went with its session: nothing to unlock.
+            }
             finally
             {
                 await connection.DisposeAsync();
@@ -90,10 +116,29 @@ public sealed class DeliveryLedger(NpgsqlDataSource dataSource)
         }
     }
 
-    public async Task<IReadOnlyList<Claimed>> ClaimAsync(string topic, int limit, CancellationToken cancellationToken)
+    /// <summary>Claims up to <paramref name="limit"/> pending rows of <paramref name="topic"/> for <paramref name="run"/>; they stay pending.</summary>
+    public async Task<IReadOnlyList<Claimed>> ClaimAsync(string topic, Guid run, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return [.. await connection.QueryAsync<Claimed>(new CommandDefinition(ClaimSql, new { topic, limit }, cancellationToken: cancellationToken))];
+        return [.. await connection.QueryAsync<Claimed>(new CommandDefinition(ClaimSql, new { topic, run, limit }, cancellationToken: cancellationToken))];
+    }
+
+    /// <summary>
+    /// Writes <paramref name="completions"/> and moves <paramref name="starting"/> (claimed by <paramref name="run"/>)
+    /// to <c>sending</c>; returns the ids that may be sent now.
+    /// </summary>
+    public async Task<IReadOnlySet<long>> StepAsync(Guid run, IReadOnlyCollection<long> starting, IReadOnlyList<Completion> completions, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var started = await connection.QueryAsync<long>(new CommandDefinition(StepSql, new
+        {
+            run,
+            starting = starting.ToArray(),
+            ids = completions.Select(c => c.Id).ToArray(),
+            states = completions.Select(c => c.State).ToArray(),
+            messageIds = completions.Select(c => c.MessageId).ToArray(),
+        }, cancellationToken: cancellationToken));
+        return started.ToHashSet();
     }
 
     public async Task CompleteAsync(IReadOnlyList<Completion> completions, CancellationToken cancellationToken)
@@ -112,23 +157,38 @@ public sealed class DeliveryLedger(NpgsqlDataSource dataSource)
         }, cancellationToken: cancellationToken));
     }
 
-    /// <summary>Claimed but never attempted (shutting down): back to pending for the next run.</summary>
-    public async Task ReleaseAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
+    /// <summary>
+    /// Rows <paramref name="run"/> claimed (or moved to <c>sending</c>) but never sent: back to pending,
+    /// unclaimed, for this or the next run.
+    /// </summary>
+    public async Task ReleaseAsync(Guid run, IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
     {
-        const string Sql = "update deliveries set state = 'pending', updated_at = now() where id = any(@ids) and state = 'sending'";
+        const string Sql = """
+            update deliveries set state = 'pending', claimed_by = null, updated_at = now()
+             where id = any(@ids) and claimed_by = @run and state in ('pending', 'sending')
+            """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(Sql, new { ids = ids.ToArray() }, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(Sql, new { run, ids = ids.ToArray() }, cancellationToken: cancellationToken));
     }
 
     /// <summary>
-    /// Rows a previous run of this topic left in <c>sending</c>: the request may have reached
-    /// Telegram, so they become <c>unknown</c> and are reported, not resent.
+    /// What earlier runs of this topic left behind: rows in <c>sending</c> may have reached Telegram, so
+    /// they become <c>unknown</c> and are reported, not resent; rows only claimed go back to the pool.
     /// </summary>
-    public async Task<int> MarkAbandonedAsync(string topic, CancellationToken cancellationToken)
+    public async Task<Abandoned> MarkAbandonedAsync(string topic, CancellationToken cancellationToken)
     {
-        const string Sql = "update deliveries set state = 'unknown', updated_at = now() where topic = @topic and state = 'sending'";
+        const string Sql = """
+            update deliveries
+               set state = case when state = 'sending' then 'unknown' else state end,
+                   claimed_by = case when state = 'sending' then claimed_by end,
+                   updated_at = now()
+             where topic = @topic and (state = 'sending' or (state = 'pending' and claimed_by is not null))
+            returning state
+            """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(Sql, new { topic }, cancellationToken: cancellationToken));
+        var states = (await connection.QueryAsync<string>(new CommandDefinition(Sql, new { topic }, cancellationToken: cancellationToken))).ToList();
+        var unknown = states.Count(s => s == "unknown");
+        return new Abandoned(unknown, states.Count - unknown);
     }
 
     public async Task<DeliveryStats> StatsAsync(string topic, CancellationToken cancellationToken)

@@ -45,6 +45,13 @@ public sealed record FanOutProgress(int Done, int Total, double PerSecond);
 /// paces sends through the global <see cref="RateLimiter"/>, and writes each outcome back.
 /// Safe to run twice, after a crash, or on two instances at once.
 /// </summary>
+/// <remarks>
+/// A claimed row stays <c>pending</c> (owned by the run) until its own send starts: each reservation of
+/// the rate limiter moves its few rows to <c>sending</c> in the same round trip that writes back the
+/// outcomes finished since the previous one. So only sends really in flight are ever <c>sending</c>,
+/// and only they can end <c>unknown</c> if the process dies. Every database call is retried through
+/// an outage; a run that fails anyway puts what it did not send back to pending.
+/// </remarks>
 public sealed partial class FanOut(
     IEnumerable<ITopic> topics,
     DeliveryLedger ledger,
@@ -53,9 +60,8 @@ public sealed partial class FanOut(
     ILogger<FanOut> logger)
 {
     /// <summary>
-    /// Rows claimed (moved to 'sending') at a time: about one second of sending, so a crash leaves at
-    /// most that many (two batches, with the pipelining) with an unknown outcome, and a run notices a
-    /// cancellation and reports progress at least that often.
+    /// Rows claimed at a time: about one second of sending, so a run notices a cancellation and reports
+    /// progress at least that often. Claimed rows are not in flight: a crash leaves them pending.
     /// </summary>
     private int ClaimBatch => Math.Clamp((int)limiter.Rate, 10, 500);
 
@@ -70,39 +76,43 @@ public sealed partial class FanOut(
     {
         // One run per topic at a time, across instances: a session-level advisory lock on a held
         // connection. If the holder dies its connection closes and the lock is free again, so the
-        // next run knows that anything left in 'sending' belonged to a dead run.
-        await using var lease = await ledger.TryLeaseAsync(topic, cancellationToken);
+        // next run knows that anything left in 'sending' belonged to a dead run. (Should the lock be
+        // lost with a live holder, the claims keep the two runs apart: see DeliveryLedger.StepSql.)
+        await using var lease = await Retry.UntilDoneAsync(ct => ledger.TryLeaseAsync(topic, ct), logger, cancellationToken);
         if (lease is null)
         {
             LogBusy(topic);
-            return await ledger.StatsAsync(topic, cancellationToken);
+            return await StatsAsync(topic, cancellationToken);
         }
 
         var handler = TopicFor(topic);
         var abandoned = await Retry.UntilDoneAsync(ct => ledger.MarkAbandonedAsync(topic, ct), logger, cancellationToken);
-        if (abandoned > 0)
+        if (abandoned.Unknown > 0)
         {
-            LogAbandoned(topic, abandoned);
+            LogAbandoned(topic, abandoned.Unknown);
+        }
+
+        if (abandoned.Released > 0)
+        {
+            LogReleased(topic, abandoned.Released);
         }
 
         if (!await Retry.UntilDoneAsync(ct => handler.PrepareAsync(topic, ct), logger, cancellationToken))
         {
             LogNotApplicable(topic);
-            return await ledger.StatsAsync(topic, cancellationToken);
+            return await StatsAsync(topic, cancellationToken);
         }
 
-        var total = (await ledger.StatsAsync(topic, cancellationToken)).Total;
+        var before = await StatsAsync(topic, cancellationToken);
+        var run = new Run(topic, Guid.NewGuid(), before.Total, before.Total - before.Pending);
         var replies = new Dictionary<(short, Language), Reply>();
-        var started = TimeProvider.System.GetTimestamp();
-        var done = total - (await ledger.StatsAsync(topic, cancellationToken)).Pending;
-        var doneBefore = done;
-        LogStarting(topic, total);
+        LogStarting(topic, run.Total);
 
-        // Pipelined, so the limiter's slots are not wasted between batches: the next batch is
-        // claimed while one goes out, and a finished batch's outcomes are written back while the
-        // next one goes out. At most two batches are claimed at a time.
-        var claimed = await ClaimAsync(topic);
-        var writingBack = Task.CompletedTask;
+        // Pipelined, so the limiter's slots are not wasted between batches: the next batch is claimed
+        // while one goes out, and progress is reported while the next one goes out.
+        var claimed = await ClaimAsync(run);
+        Task<IReadOnlyList<Claimed>>? claiming = null;
+        var reporting = Task.CompletedTask;
         try
         {
             while (claimed.Count > 0 && !cancellationToken.IsCancellationRequested)
@@ -110,31 +120,43 @@ public sealed partial class FanOut(
                 if (!await Retry.UntilDoneAsync(ct => handler.ShouldContinueAsync(topic, ct), logger, cancellationToken))
                 {
                     // Stopped (e.g. a cancelled broadcast): what was claimed but not sent goes back, unsent;
-                    // the batch already going out finishes first, so the final report is the last word.
-                    await ReleaseAsync(claimed);
-                    await writingBack;
-                    await handler.StoppedAsync(topic, await ledger.StatsAsync(topic, CancellationToken.None), cancellationToken);
+                    // what is going out finishes first, so the final report is the last word.
+                    await ReleaseAsync(run);
+                    await FinishAsync(run);
+                    await reporting;
+                    var stopped = await StatsAsync(topic, CancellationToken.None);
+                    await Retry.UntilDoneAsync(ct => handler.StoppedAsync(topic, stopped, ct), logger, cancellationToken);
                     LogStopped(topic);
-                    return await ledger.StatsAsync(topic, CancellationToken.None);
+                    return stopped;
                 }
 
                 foreach (var key in claimed.Select(c => (c.Variant, Languages.FromTelegramCode(c.LanguageCode))).Distinct().Where(k => !replies.ContainsKey(k)))
                 {
-                    replies[key] = await handler.RenderAsync(topic, key.Variant, key.Item2, cancellationToken);
+                    replies[key] = await Retry.UntilDoneAsync(ct => handler.RenderAsync(topic, key.Variant, key.Item2, ct), logger, cancellationToken);
                 }
 
                 // Claimed while this batch goes out: a claim on a big topic can take longer than the
                 // limiter's lead, and the send slots it took would be lost.
-                var claiming = ClaimAsync(topic);
-                var sending = await DispatchAsync(claimed, replies, cancellationToken);
+                claiming = ClaimAsync(run);
+                await DispatchAsync(run, claimed, replies, cancellationToken);
                 claimed = await claiming;
-                await writingBack;
-                writingBack = WriteBackAsync(sending);
+                claiming = null;
+                await reporting;
+                reporting = ReportAsync(run, handler, progress);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Shutting down (SIGTERM): handled below.
+        }
+        catch (Exception)
+        {
+            // Not an outage (those are waited out): a bug or a topic's own failure, logged by the job. What
+            // was not sent goes back to pending and what went out is written back: the job's retry loses nobody.
+            LogFailed(topic);
+            await ReleaseAsync(run, claiming);
+            await FinishAsync(run);
+            throw;
         }
 
         if (cancellationToken.IsCancellationRequested)
@@ -142,98 +164,265 @@ public sealed partial class FanOut(
             // What was claimed but not sent goes back to pending; what went out is written back. The
             // job ends as cancelled and Hangfire runs it again, here or on another instance, which
             // sends the rest: nothing is lost, nothing is sent twice, nothing is left 'unknown'.
-            await ReleaseAsync(claimed);
-            await writingBack;
+            await ReleaseAsync(run, claiming);
+            await FinishAsync(run);
+            await reporting;
             LogHandedBack(topic);
-            return await ledger.StatsAsync(topic, CancellationToken.None);
+            return await StatsAsync(topic, CancellationToken.None);
         }
 
-        await writingBack;
-
-        async Task WriteBackAsync(Task<Completion[]> sending)
-        {
-            var completions = await sending;
-            await Retry.UntilDoneAsync(ct => ledger.CompleteAsync(completions, ct), logger, CancellationToken.None);
-            done += completions.Length;
-            var seconds = TimeProvider.System.GetElapsedTime(started).TotalSeconds;
-            var report = new FanOutProgress(done, total, seconds > 0 ? (done - doneBefore) / seconds : 0);
-            // Not cancelled by a shutdown: the write-back of the batch after this one waits for it.
-            await handler.ProgressAsync(topic, report, CancellationToken.None);
-            if (progress is not null)
-            {
-                await progress(report);
-            }
-        }
-
-        var stats = await ledger.StatsAsync(topic, CancellationToken.None);
+        await FinishAsync(run);
+        await reporting;
+        await ReportAsync(run, handler, progress);
+        var stats = await StatsAsync(topic, CancellationToken.None);
         if (stats.Pending == 0)
         {
-            await handler.CompletedAsync(topic, stats, cancellationToken);
+            await Retry.UntilDoneAsync(ct => handler.CompletedAsync(topic, stats, ct), logger, cancellationToken);
             LogFinished(topic, stats.Sent, stats.Blocked, stats.Failed, stats.Unknown);
         }
 
         return stats;
     }
 
-    /// <summary>
-    /// Not cancellable: a claim cut off half-way could commit unseen, leaving rows in 'sending' that
-    /// nobody sends. A shutdown is noticed before the claimed rows go out, and they are released.
-    /// </summary>
-    private Task<IReadOnlyList<Claimed>> ClaimAsync(string topic) =>
-        Retry.UntilDoneAsync(ct => ledger.ClaimAsync(topic, ClaimBatch, ct), logger, CancellationToken.None);
+    private Task<DeliveryStats> StatsAsync(string topic, CancellationToken cancellationToken) =>
+        Retry.UntilDoneAsync(ct => ledger.StatsAsync(topic, ct), logger, cancellationToken);
 
-    private async Task ReleaseAsync(IReadOnlyList<Claimed> claimed)
+    /// <summary>
+    /// Not cancellable: a claim cut off half-way could commit unseen, leaving rows claimed that this run
+    /// does not know of (harmless, as the next run frees them, but needless). A shutdown is noticed
+    /// before the claimed rows go out, and they are released.
+    /// </summary>
+    private async Task<IReadOnlyList<Claimed>> ClaimAsync(Run run)
     {
-        if (claimed.Count > 0)
+        var claimed = await Retry.UntilDoneAsync(ct => ledger.ClaimAsync(run.Topic, run.Id, ClaimBatch, ct), logger, CancellationToken.None);
+        run.Claimed(claimed);
+        return claimed;
+    }
+
+    /// <summary>
+    /// Everything claimed and not sent goes back to pending, including what a claim still under way
+    /// brings. Best effort: the next run frees what is left.
+    /// </summary>
+    private async Task ReleaseAsync(Run run, Task? claiming = null)
+    {
+        if (claiming is not null)
         {
-            await Retry.UntilDoneAsync(ct => ledger.ReleaseAsync([.. claimed.Select(c => c.Id)], ct), logger, CancellationToken.None);
+            await claiming;
+        }
+
+        var unsent = run.TakeUnsent();
+        if (unsent.Count == 0)
+        {
+            return;
+        }
+
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await Retry.UntilDoneAsync(ct => ledger.ReleaseAsync(run.Id, unsent, ct), logger, patience.Token);
+        }
+        catch (OperationCanceledException) when (patience.IsCancellationRequested)
+        {
+            LogNotReleased(run.Topic, unsent.Count);
+        }
+    }
+
+    /// <summary>Waits for the sends in flight and writes back their outcomes (through an outage: they did go out).</summary>
+    private async Task FinishAsync(Run run)
+    {
+        await Task.WhenAll(run.TakeInFlight());
+        var finished = run.TakeFinished();
+        await Retry.UntilDoneAsync(ct => ledger.CompleteAsync(finished, ct), logger, CancellationToken.None);
+        run.Written(finished.Count);
+    }
+
+    private async Task ReportAsync(Run run, ITopic handler, Func<FanOutProgress, Task>? progress)
+    {
+        var report = run.Progress();
+        // Not cancelled by a shutdown: the run waits for it before it ends.
+        await Retry.UntilDoneAsync(ct => handler.ProgressAsync(run.Topic, report, ct), logger, CancellationToken.None);
+        if (progress is not null)
+        {
+            await progress(report);
         }
     }
 
     /// <summary>
-    /// Starts one claimed batch's sends: each rate-limiter reservation covers a short run of sends,
-    /// each at its own slot. Returns once the last send has started, with all of them still running.
-    /// Claimed rows not attempted because of shutdown go back to pending.
+    /// Starts one claimed batch's sends: each rate-limiter reservation covers a short run of sends, each
+    /// at its own slot. As a reservation's time comes, its rows move to 'sending' and the outcomes
+    /// finished so far are written back, in one round trip. Returns once the last send has started,
+    /// with the sends still running; on a shutdown, rows not started stay claimed for the release.
     /// </summary>
-    private async Task<Task<Completion[]>> DispatchAsync(IReadOnlyList<Claimed> claimed, Dictionary<(short, Language), Reply> replies, CancellationToken cancellationToken)
+    private async Task DispatchAsync(Run run, IReadOnlyList<Claimed> claimed, Dictionary<(short, Language), Reply> replies, CancellationToken cancellationToken)
     {
-        var inFlight = new List<Task<Completion>>(claimed.Count);
-        var attempted = 0;
-        try
+        foreach (var chunk in claimed.Chunk(limiter.BatchSize))
         {
-            foreach (var chunk in claimed.Chunk(limiter.BatchSize))
+            var reservation = await Retry.UntilDoneAsync(ct => limiter.ReserveAsync(chunk.Length, ct), logger, cancellationToken);
+            // The step begins just ahead of the first slot, by about the time a step takes, so the sends
+            // leave on time and a row is 'sending' hardly longer than its request is in flight.
+            await reservation.StartAsync(run.StepLead, cancellationToken);
+            var started = await StepAsync(run, [.. chunk.Select(c => c.Id)]);
+            for (var i = 0; i < chunk.Length; i++)
             {
-                var reservation = await limiter.ReserveAsync(chunk.Length, cancellationToken);
-                await reservation.StartAsync(cancellationToken);
-                for (var i = 0; i < chunk.Length; i++)
+                var row = chunk[i];
+                // Not started: a newer run took the claim back (this run's lock went with its connection).
+                if (started.Contains(row.Id))
                 {
-                    var row = chunk[i];
-                    inFlight.Add(SendOneAsync(row, reservation, i, replies[(row.Variant, Languages.FromTelegramCode(row.LanguageCode))]));
-                    attempted++;
+                    run.Started(row.Id, SendOneAsync(run, row, reservation, i, replies[(row.Variant, Languages.FromTelegramCode(row.LanguageCode))]));
+                }
+                else
+                {
+                    run.Dropped(row.Id);
                 }
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+    }
+
+    /// <summary>
+    /// Not cancellable: it carries outcomes of sends that went out, and it is one short statement. A step
+    /// that committed unseen is harmless, as its retry finds the same rows started.
+    /// </summary>
+    private async Task<IReadOnlySet<long>> StepAsync(Run run, long[] starting)
+    {
+        var finished = run.TakeFinished();
+        try
         {
-            var unattempted = claimed.Skip(attempted).Select(c => c.Id).ToList();
-            if (unattempted.Count > 0)
+            var began = TimeProvider.System.GetTimestamp();
+            var started = await Retry.UntilDoneAsync(ct => ledger.StepAsync(run.Id, starting, finished, ct), logger, CancellationToken.None);
+            run.Stepped(finished.Count, TimeProvider.System.GetElapsedTime(began));
+            return started;
+        }
+        catch
+        {
+            // Kept for the final write-back.
+            run.Finished(finished);
+            throw;
+        }
+    }
+
+    private async Task SendOneAsync(Run run, Claimed row, RateLimiter.Reservation reservation, int slot, Reply reply)
+    {
+        Completion completion;
+        try
+        {
+            // Its own slot within the reservation, so a run goes out evenly rather than in one burst.
+            // Once started a send is finished even during shutdown (a run lasts 1/20 s): abandoning
+            // it midway would leave its outcome unknown.
+            await limiter.WaitForSlotAsync(reservation, slot, CancellationToken.None);
+            await limiter.PaceChatAsync(row.MemberId, CancellationToken.None);
+            var outcome = await messenger.SendAsync(new Outgoing(row.MemberId, reply), CancellationToken.None);
+            completion = new Completion(row.Id, outcome.Status.ToString().ToLowerInvariant(), outcome.MessageId);
+        }
+        catch (Exception e)
+        {
+            // Whatever went wrong, the row must not stay 'sending'; the message may have gone out.
+            LogSendFailed(e, run.Topic, row.MemberId);
+            completion = new Completion(row.Id, "unknown", null);
+        }
+
+        run.Finished([completion]);
+    }
+
+    /// <summary>One run's bookkeeping: rows claimed and not yet started, sends in flight, outcomes not yet written.</summary>
+    private sealed class Run(string topic, Guid id, int total, int done)
+    {
+        private static readonly TimeSpan MaxStepLead = TimeSpan.FromSeconds(0.05);
+
+        private readonly Lock gate = new();
+        private readonly HashSet<long> unsent = [];
+        private readonly List<Task> inFlight = [];
+        private readonly List<Completion> finished = [];
+        private readonly long started = TimeProvider.System.GetTimestamp();
+        private readonly int doneBefore = done;
+        private int done = done;
+        private long lastStepTicks;
+
+        public string Topic => topic;
+
+        public Guid Id => id;
+
+        public int Total => total;
+
+        public void Claimed(IEnumerable<Claimed> rows)
+        {
+            lock (gate)
             {
-                await Retry.UntilDoneAsync(ct => ledger.ReleaseAsync(unattempted, ct), logger, CancellationToken.None);
+                unsent.UnionWith(rows.Select(r => r.Id));
             }
         }
 
-        return Task.WhenAll(inFlight);
-    }
+        public void Started(long row, Task sending)
+        {
+            lock (gate)
+            {
+                unsent.Remove(row);
+                inFlight.Add(sending);
+            }
+        }
 
-    private async Task<Completion> SendOneAsync(Claimed row, RateLimiter.Reservation reservation, int slot, Reply reply)
-    {
-        // Its own slot within the reservation, so a run goes out evenly rather than in one burst.
-        // Once dispatched a send is finished even during shutdown (a run lasts 1/20 s): abandoning
-        // it midway would leave its outcome unknown.
-        await limiter.WaitForSlotAsync(reservation, slot, CancellationToken.None);
-        await limiter.PaceChatAsync(row.MemberId, CancellationToken.None);
-        var outcome = await messenger.SendAsync(new Outgoing(row.MemberId, reply), CancellationToken.None);
-        return new Completion(row.Id, outcome.Status.ToString().ToLowerInvariant(), outcome.MessageId);
+        public void Dropped(long row)
+        {
+            lock (gate)
+            {
+                unsent.Remove(row);
+            }
+        }
+
+        public void Finished(IEnumerable<Completion> completions)
+        {
+            lock (gate)
+            {
+                finished.AddRange(completions);
+            }
+        }
+
+        /// <summary>How far ahead of a reservation's first slot its step begins: twice the last step's time, at most 1/20 s.</summary>
+        public TimeSpan StepLead => TimeSpan.FromTicks(Math.Min(2 * Volatile.Read(ref lastStepTicks), MaxStepLead.Ticks));
+
+        public void Written(int count) => Interlocked.Add(ref done, count);
+
+        public void Stepped(int written, TimeSpan took)
+        {
+            Written(written);
+            Volatile.Write(ref lastStepTicks, took.Ticks);
+        }
+
+        public List<long> TakeUnsent()
+        {
+            lock (gate)
+            {
+                var rows = unsent.ToList();
+                unsent.Clear();
+                return rows;
+            }
+        }
+
+        public List<Task> TakeInFlight()
+        {
+            lock (gate)
+            {
+                var tasks = inFlight.ToList();
+                inFlight.Clear();
+                return tasks;
+            }
+        }
+
+        public List<Completion> TakeFinished()
+        {
+            lock (gate)
+            {
+                var completions = finished.ToList();
+                finished.Clear();
+                return completions;
+            }
+        }
+
+        public FanOutProgress Progress()
+        {
+            var now = Volatile.Read(ref done);
+            var seconds = TimeProvider.System.GetElapsedTime(started).TotalSeconds;
+            return new FanOutProgress(now, total, seconds > 0 ? (now - doneBefore) / seconds : 0);
+        }
     }
 
     [LoggerMessage(EventId = 600, Level = LogLevel.Information, Message = "Fan-out {Topic}: {Total} recipients")]
@@ -256,4 +445,16 @@ public sealed partial class FanOut(
 
     [LoggerMessage(EventId = 603, Level = LogLevel.Information, Message = "Fan-out {Topic} no longer applies; nothing sent")]
     private partial void LogNotApplicable(string topic);
+
+    [LoggerMessage(EventId = 607, Level = LogLevel.Information, Message = "Fan-out {Topic}: {Count} rows claimed by an earlier run and never sent went back to pending")]
+    private partial void LogReleased(string topic, int count);
+
+    [LoggerMessage(EventId = 608, Level = LogLevel.Warning, Message = "Fan-out {Topic} failed; what it did not send goes back to pending")]
+    private partial void LogFailed(string topic);
+
+    [LoggerMessage(EventId = 609, Level = LogLevel.Warning, Message = "Fan-out {Topic}: {Count} claimed rows could not be handed back; the next run frees them")]
+    private partial void LogNotReleased(string topic, int count);
+
+    [LoggerMessage(EventId = 610, Level = LogLevel.Error, Message = "Fan-out {Topic}: sending to {MemberId} failed unexpectedly; recorded as unknown")]
+    private partial void LogSendFailed(Exception exception, string topic, long memberId);
 }

@@ -106,9 +106,10 @@ public sealed class RateLimiter(NpgsqlDataSource dataSource, IOptionsMonitor<Tel
     /// <summary>A run of send slots, 1 / <see cref="Rate"/> apart, beginning at <see cref="Start"/> (a local timestamp).</summary>
     public sealed record Reservation(long Start, double Rate)
     {
-        public Task StartAsync(CancellationToken cancellationToken)
+        /// <summary>Waits until <paramref name="early"/> before the first slot.</summary>
+        public Task StartAsync(TimeSpan early, CancellationToken cancellationToken)
         {
-            var wait = Clock.GetElapsedTime(Clock.GetTimestamp(), Start);
+            var wait = Clock.GetElapsedTime(Clock.GetTimestamp(), Start) - early;
             return wait > TimeSpan.Zero ? Task.Delay(wait, cancellationToken) : Task.CompletedTask;
         }
     }

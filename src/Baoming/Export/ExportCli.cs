@@ -94,9 +94,8 @@ internal static class ExportCli
         try
         {
             var builder = BaomingHost.CreateBuilder();
-            // Standard output may be the export itself: every log line goes to standard error.
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
-            builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+            // Standard output may be the export itself.
+            BaomingHost.OnlyProblemsOnStandardError(builder);
             exitCode = await HostRunner.RunAsync(builder, _ => { }, (host, ct) => ExportAsync(host, sessionKey, format, stream, output, ct), cancellationToken);
         }
         finally

@@ -3,6 +3,7 @@ using Baoming.Chat;
 using Baoming.Community;
 using Baoming.Delivery;
 using Baoming.Export;
+using Baoming.FollowUps;
 using Baoming.Jobs;
 using Baoming.Metrics;
 using Baoming.Roles;
@@ -25,12 +26,15 @@ public static class BaomingHost
     private static readonly string[] SecretFolderVariables = ["BAOMING_SECRETS_DIR", "CREDENTIALS_DIRECTORY"];
 
     /// <summary>
-    /// Configuration, later sources winning: <c>appsettings.json</c> beside the binary (the documented
-    /// sample), <c>appsettings.{Environment}.json</c>, the file named by <c>BAOMING_CONFIG</c>,
-    /// environment variables (<c>Section__Key</c>), secret files (one key per file) in the folders named
-    /// by <c>BAOMING_SECRETS_DIR</c> and systemd's <c>CREDENTIALS_DIRECTORY</c>, then <paramref name="overrides"/>.
+    /// Configuration, later sources winning: an operator's <c>appsettings.json</c> beside the binary (none
+    /// is shipped: the built-in defaults are the options classes' own), <c>appsettings.{Environment}.json</c>,
+    /// environment variables (<c>Section__Key</c>), the file named by <c>BAOMING_CONFIG</c> (or
+    /// <paramref name="configFile"/>) with the environment again above it, secret files (one key per file) in
+    /// the folders named by <c>BAOMING_SECRETS_DIR</c> and systemd's <c>CREDENTIALS_DIRECTORY</c>, then
+    /// <paramref name="overrides"/>. <c>Sessions</c> and the other <see cref="ListSettings"/> are never merged:
+    /// the last of these sources that sets one gives all of it.
     /// </summary>
-    public static HostApplicationBuilder CreateBuilder(IReadOnlyDictionary<string, string?>? overrides = null, bool isShell = false)
+    public static HostApplicationBuilder CreateBuilder(IReadOnlyDictionary<string, string?>? overrides = null, bool isShell = false, string? configFile = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -38,12 +42,12 @@ public static class BaomingHost
             ContentRootPath = AppContext.BaseDirectory,
             ApplicationName = "Baoming",
         });
-        Configure(builder, overrides, isShell);
+        Configure(builder, overrides, isShell, configFile);
         return builder;
     }
 
     /// <summary>The builder of <c>run</c>: the same configuration, plus the HTTP endpoints (webhook, health, metrics, dashboard).</summary>
-    public static WebApplicationBuilder CreateWebBuilder(IReadOnlyDictionary<string, string?>? overrides = null)
+    public static WebApplicationBuilder CreateWebBuilder(IReadOnlyDictionary<string, string?>? overrides = null, string? configFile = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -51,7 +55,7 @@ public static class BaomingHost
             ContentRootPath = AppContext.BaseDirectory,
             ApplicationName = "Baoming",
         });
-        Configure(builder, overrides, isShell: false);
+        Configure(builder, overrides, isShell: false, configFile);
         builder.WebHost.UseUrls(HttpOptions.UrlsOf(builder.Configuration));
         // Updates and dashboard forms are small; anything bigger is not for us.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 1024 * 1024);
@@ -60,9 +64,9 @@ public static class BaomingHost
         return builder;
     }
 
-    private static void Configure(IHostApplicationBuilder builder, IReadOnlyDictionary<string, string?>? overrides, bool isShell)
+    private static void Configure(IHostApplicationBuilder builder, IReadOnlyDictionary<string, string?>? overrides, bool isShell, string? configFile)
     {
-        if (Environment.GetEnvironmentVariable("BAOMING_CONFIG") is { Length: > 0 } file)
+        if ((configFile ?? Environment.GetEnvironmentVariable("BAOMING_CONFIG")) is { Length: > 0 } file)
         {
             builder.Configuration.AddJsonFile(Path.GetFullPath(file), optional: false, reloadOnChange: false);
             builder.Configuration.AddEnvironmentVariables();
@@ -81,6 +85,8 @@ public static class BaomingHost
         {
             builder.Configuration.AddInMemoryCollection(overrides);
         }
+
+        ListSettings.TakeEachFromOneSource(builder.Configuration);
 
         // One line per event; Logging__Console__FormatterName=json switches to JSON lines, scopes included.
         builder.Logging.AddConsole();
@@ -104,8 +110,7 @@ public static class BaomingHost
         if (isShell)
         {
             // The terminal is a chat: only problems belong in it, and on stderr.
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
-            builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+            OnlyProblemsOnStandardError(builder);
         }
 
         builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
@@ -113,6 +118,16 @@ public static class BaomingHost
         builder.Logging.AddFilter("Hangfire", LogLevel.Warning);
         // ASP.NET Core logs every request at Information; the lifetime lines (listening on …) stay.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+    }
+
+    /// <summary>
+    /// For verbs whose standard output is data (an export, <c>sessions list</c>) or a chat (the shell):
+    /// warnings and errors only, all on standard error.
+    /// </summary>
+    public static void OnlyProblemsOnStandardError(IHostApplicationBuilder builder)
+    {
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
     }
 
     /// <summary>Options, storage and the conversation engine: everything but the channel.</summary>
@@ -134,6 +149,7 @@ public static class BaomingHost
         services.AddBaomingMetrics();
         services.AddStorage(connectionString);
         services.AddJobs();
+        services.AddFollowUps();
         services.AddDelivery();
         services.AddSingleton<SessionSync>();
         services.AddSingleton<Roles.RoleService>();
@@ -149,6 +165,9 @@ public static class BaomingHost
         return services;
     }
 
+    /// <summary>Whether the database is Baoming's own private cluster (<c>ConnectionStrings:Postgres</c> empty), not one it was pointed at.</summary>
+    public static bool UsesEmbeddedDatabase(IConfiguration configuration) => string.IsNullOrEmpty(configuration.GetConnectionString("Postgres"));
+
     /// <summary>
     /// The configured connection string, or, when <c>ConnectionStrings:Postgres</c> is empty, the
     /// private embedded cluster (started here; the caller disposes it to stop it).
@@ -156,9 +175,9 @@ public static class BaomingHost
     public static async Task<(string ConnectionString, EmbeddedPostgres? Embedded)> ResolveDatabaseAsync(
         IConfiguration configuration, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        if (configuration.GetConnectionString("Postgres") is { Length: > 0 } configured)
+        if (!UsesEmbeddedDatabase(configuration))
         {
-            return (configured, null);
+            return (configuration.GetConnectionString("Postgres")!, null);
         }
 
         var options = configuration.GetSection("EmbeddedPostgres").Get<EmbeddedPostgresOptions>() ?? new EmbeddedPostgresOptions();

@@ -86,7 +86,10 @@ public static class JobsExtensions
         return services;
     }
 
-    /// <summary>The Hangfire server, for the verbs that run jobs (<c>run</c>, <c>shell</c>).</summary>
+    /// <summary>
+    /// The Hangfire server, for the verbs that run jobs: <c>run</c>, and <c>shell</c> on its own embedded
+    /// database only (on the bot's database its workers would take the bot's reminders and broadcasts).
+    /// </summary>
     public static IServiceCollection AddJobServer(this IServiceCollection services)
     {
         services.AddHangfireServer((provider, server) =>

@@ -49,7 +49,7 @@ public sealed class SessionsCommand(SessionRepository sessions, TimeProvider tim
 /// <summary><c>/newsession KEY 2027-03-03 19:30 90 100 标题…</c>: a session made in chat, with its reminders.</summary>
 public sealed class NewSessionCommand(
     SessionRepository sessions,
-    ReminderScheduler reminders,
+    FollowUps.FollowUps followUps,
     AuditLog audit,
     IOptions<CommunityOptions> community,
     TimeProvider time) : IChatCommand
@@ -72,10 +72,17 @@ public sealed class NewSessionCommand(
         var created = await sessions.CreateAsync(input, cancellationToken);
         if (created is null)
         {
-            return context.Reply(texts.DuplicateKey(input.Key));
+            // The same command handled again (its first run committed, then a database error came before
+            // the answer) gets the same answer, not "key taken".
+            return await sessions.FindCountsByKeyAsync(input.Key, cancellationToken) is { IsFromConfiguration: false, Session: var existing }
+                && existing.Title == input.Title && existing.StartsAt == input.StartsAt
+                && existing.DurationMinutes == input.DurationMinutes && existing.Capacity == input.Capacity
+                ? context.Reply(texts.SessionCreated(existing))
+                : context.Reply(texts.DuplicateKey(input.Key));
         }
 
-        await reminders.SyncAsync(created.Id, cancellationToken);
+        // Its reminders are planted by the follow-up recorded with the insert (at once, or by the runner).
+        await followUps.RunNowAsync(cancellationToken);
         await audit.WriteAsync(context.MemberId, "session.create", new
         {
             session_id = created.Id,
@@ -171,7 +178,7 @@ public sealed class EditSessionCommand(
 
         if (before.StartsAt != after.StartsAt)
         {
-            await lifecycle.MovedAsync(new SessionMove(after.Id, before.StartsAt, after.StartsAt), cancellationToken);
+            await lifecycle.MovedAsync(cancellationToken);
         }
 
         await audit.WriteAsync(context.MemberId, "session.edit", new
@@ -209,11 +216,8 @@ public sealed class EditSessionCommand(
             promoted = promoted.Select(p => p.MemberId).ToArray(),
         }, cancellationToken);
 
-        // As on a cancellation: the promoted members are told in their own language.
-        var messages = new List<Outgoing> { new(context.ChatId, texts.SessionEdited(session, "capacity", promoted.Count, found.IsFromConfiguration)) };
-        messages.AddRange(promoted.Select(p =>
-            new Outgoing(p.MemberId, new Texts(Languages.FromTelegramCode(p.LanguageCode), community.Value.Zone).PromotedByMoreSeats(session))));
-        return new Response(messages);
+        // As on a cancellation, the promoted members are told through the ledger, each in their own language.
+        return context.Reply(texts.SessionEdited(session, "capacity", promoted.Count, found.IsFromConfiguration));
     }
 
     private static object? Describe(Session session, string field) => field switch

@@ -1,27 +1,19 @@
-using Baoming.Jobs;
-using Baoming.Reminders;
+using Baoming.FollowUps;
 using Dapper;
-using Hangfire;
 using Npgsql;
 
 namespace Baoming.Sessions;
 
-/// <summary>A session whose start time changed: what registrants must be told.</summary>
-public sealed record SessionMove(long SessionId, DateTimeOffset PreviousStart, DateTimeOffset NewStart);
-
 /// <summary>
 /// What happens around a session's changes, wherever they come from (configuration at start-up
 /// or an organizer's command): reminders follow the new time, registrants hear of a move or a
-/// cancellation exactly once.
+/// cancellation exactly once. The follow-ups are recorded with the change itself (a trigger on
+/// <c>sessions</c>, see <c>Reminders.SessionFollowUps</c>); here they are only carried out at once.
 /// </summary>
-public sealed class SessionLifecycle(NpgsqlDataSource dataSource, SessionRepository sessions, ReminderScheduler reminders, IBackgroundJobClient jobs)
+public sealed class SessionLifecycle(NpgsqlDataSource dataSource, SessionRepository sessions, FollowUps.FollowUps followUps)
 {
-    public async Task MovedAsync(SessionMove move, CancellationToken cancellationToken)
-    {
-        await reminders.SyncAsync(move.SessionId, cancellationToken);
-        var topic = SessionMovedTopic.Topic(move.SessionId, move.PreviousStart, move.NewStart);
-        jobs.Enqueue<FanOutJob>(job => job.RunAsync(topic, CancellationToken.None));
-    }
+    /// <summary>After a move was committed: its re-planted reminders and its notice go out now.</summary>
+    public Task MovedAsync(CancellationToken cancellationToken) => followUps.RunNowAsync(cancellationToken);
 
     /// <summary>Cancels a session: no reminder goes out, and everyone signed up is told. False when already cancelled.</summary>
     public async Task<bool> CancelAsync(long sessionId, CancellationToken cancellationToken)
@@ -34,14 +26,7 @@ public sealed class SessionLifecycle(NpgsqlDataSource dataSource, SessionReposit
         }
 
         sessions.ForgetCached();
-        await reminders.SyncAsync(sessionId, cancellationToken);
-        if (changed == 0)
-        {
-            return false;
-        }
-
-        var topic = SessionCancelledTopic.Topic(sessionId);
-        jobs.Enqueue<FanOutJob>(job => job.RunAsync(topic, CancellationToken.None));
-        return true;
+        await followUps.RunNowAsync(cancellationToken);
+        return changed > 0;
     }
 }

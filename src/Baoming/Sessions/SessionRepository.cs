@@ -189,13 +189,12 @@ public sealed class SessionRepository(NpgsqlDataSource dataSource, TimeProvider 
 
     /// <summary>
     /// Upserts the configured sessions by key. Seat counters, registrations and chat-made sessions
-    /// whose keys are not in the configuration are left alone.
+    /// whose keys are not in the configuration are left alone. A changed start time is a move: the
+    /// trigger on <c>sessions</c> records its follow-ups (notice, reminders) in this transaction.
     /// </summary>
-    public async Task<IReadOnlyList<SessionMove>> UpsertAsync(IEnumerable<SessionConfig> sessions, CancellationToken cancellationToken)
+    public async Task UpsertAsync(IEnumerable<SessionConfig> sessions, CancellationToken cancellationToken)
     {
-        // "old" reads the row as it was before this statement, so a changed start time shows up as a move.
         const string Sql = """
-            with old as (select starts_at from sessions where key = @Key)
             insert into sessions (key, title, aliases, starts_at, duration_minutes, capacity, join_url, description, reminder_offsets, source)
             values (@Key, @Title, @Aliases, @StartsAt, @DurationMinutes, @Capacity, @JoinUrl, @Description, @ReminderOffsets, 'config')
             on conflict (key) do update
@@ -208,15 +207,13 @@ public sealed class SessionRepository(NpgsqlDataSource dataSource, TimeProvider 
                    is distinct from
                    (excluded.title, excluded.aliases, excluded.starts_at, excluded.duration_minutes, excluded.capacity,
                     excluded.join_url, excluded.description, excluded.reminder_offsets, 'config')
-            returning id as SessionId, (select starts_at from old) as PreviousStart, starts_at as NewStart
             """;
-        var moves = new List<SessionMove>();
         openCache = null;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         foreach (var s in sessions)
         {
-            var changed = await connection.QuerySingleOrDefaultAsync<(long SessionId, DateTime? PreviousStart, DateTime NewStart)?>(new CommandDefinition(Sql, new
+            await connection.ExecuteAsync(new CommandDefinition(Sql, new
             {
                 s.Key,
                 s.Title,
@@ -228,18 +225,11 @@ public sealed class SessionRepository(NpgsqlDataSource dataSource, TimeProvider 
                 s.Description,
                 ReminderOffsets = s.ReminderOffsets?.ToArray(),
             }, transaction, cancellationToken: cancellationToken));
-            if (changed is { PreviousStart: { } previous } row && previous != row.NewStart)
-            {
-                moves.Add(new SessionMove(row.SessionId, Utc(previous), Utc(row.NewStart)));
-            }
         }
 
         await transaction.CommitAsync(cancellationToken);
         openCache = null;
-        return moves;
     }
-
-    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 
     /// <summary>A <c>sessions</c> row as Dapper reads it, with the member's registration where a query joins one.</summary>
     internal sealed class SessionRow

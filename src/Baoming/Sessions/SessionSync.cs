@@ -8,7 +8,6 @@ namespace Baoming.Sessions;
 /// </summary>
 public sealed partial class SessionSync(
     SessionRepository sessions,
-    IServiceProvider services,
     IOptions<SessionCatalogOptions> options,
     ILogger<SessionSync> logger)
 {
@@ -17,13 +16,10 @@ public sealed partial class SessionSync(
         var configured = options.Value.Sessions;
         if (configured.Count > 0)
         {
-            var moves = await sessions.UpsertAsync(configured, cancellationToken);
+            // A moved session's notice and reminders are follow-ups recorded with the upsert; the
+            // follow-up runner carries them out once the bot is up (the job storage is not needed here).
+            await sessions.UpsertAsync(configured, cancellationToken);
             LogSynced(configured.Count);
-            foreach (var move in moves)
-            {
-                // Only now is the job storage needed: the move is known only at this moment, so it is handled at once.
-                await services.GetRequiredService<SessionLifecycle>().MovedAsync(move, cancellationToken);
-            }
         }
     }
 

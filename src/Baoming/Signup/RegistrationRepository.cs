@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Baoming.Core;
 using Baoming.Core.Replies;
 using Baoming.Core.Signup;
+using Baoming.Jobs;
 using Baoming.Metrics;
 using Baoming.Sessions;
 using Dapper;
@@ -22,7 +23,7 @@ public sealed record CancelResult(Session Session, CancelDecision Decision, IRea
 /// contesting the last seat are serialised, and the unique (session, member) constraint backs it up.
 /// Sign-ups for the same session share a transaction when they arrive together (see <see cref="MaxBatch"/>).
 /// </summary>
-public sealed class RegistrationRepository(NpgsqlDataSource dataSource, BaomingMetrics metrics)
+public sealed class RegistrationRepository(NpgsqlDataSource dataSource, BaomingMetrics metrics, FollowUps.FollowUps followUps)
 {
     /// <summary>A waitlisted registration <c>r</c>'s 1-based place in line (null unless waitlisted).</summary>
     private const string ExistingWaitlistPosition = """
@@ -277,7 +278,7 @@ public sealed class RegistrationRepository(NpgsqlDataSource dataSource, BaomingM
             await connection.ExecuteAsync(new CommandDefinition(CancelSql, new { sessionId, memberId, wasConfirmed }, transaction, cancellationToken: cancellationToken));
             var confirmed = state.Confirmed - (wasConfirmed ? 1 : 0);
             var waitlisted = state.Waitlisted - (wasConfirmed ? 0 : 1);
-            promoted = await PromoteAsync(connection, transaction, sessionId, SignupRules.SeatsToPromote(state.Session.Capacity, confirmed, waitlisted), cancellationToken);
+            promoted = await PromoteAsync(connection, transaction, sessionId, SignupRules.SeatsToPromote(state.Session.Capacity, confirmed, waitlisted), PromotionTopic.Reason.SeatFreed, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -287,6 +288,11 @@ public sealed class RegistrationRepository(NpgsqlDataSource dataSource, BaomingM
         }
 
         metrics.Promoted(promoted.Count);
+        if (promoted.Count > 0)
+        {
+            await followUps.RunNowAsync(cancellationToken);
+        }
+
         return new CancelResult(state.Session, decision, promoted);
     }
 
@@ -312,17 +318,27 @@ public sealed class RegistrationRepository(NpgsqlDataSource dataSource, BaomingM
 
         var promoted = row.IsCancelled
             ? []
-            : await PromoteAsync(connection, transaction, sessionId, SignupRules.SeatsToPromote(capacity, row.Confirmed, row.Waitlisted), cancellationToken);
+            : await PromoteAsync(connection, transaction, sessionId, SignupRules.SeatsToPromote(capacity, row.Confirmed, row.Waitlisted), PromotionTopic.Reason.MoreSeats, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         metrics.Promoted(promoted.Count);
+        if (promoted.Count > 0)
+        {
+            await followUps.RunNowAsync(cancellationToken);
+        }
+
         return (row.ToSession(), promoted);
     }
 
-    /// <summary>Moves the first <paramref name="seats"/> waitlisted members up, in waitlist order.</summary>
+    /// <summary>
+    /// Moves the first <paramref name="seats"/> waitlisted members up, in waitlist order. In the same
+    /// transaction each gets a ledger row under a topic of its own (<see cref="PromotionTopic"/>) and
+    /// the fan-out is recorded as a follow-up, so the notice goes out once even if the process dies
+    /// right after the commit or the send fails.
+    /// </summary>
     internal static async Task<IReadOnlyList<Promotion>> PromoteAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, long sessionId, int seats, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, long sessionId, int seats, PromotionTopic.Reason reason, CancellationToken cancellationToken)
     {
-        const string Sql = """
+        const string Sql = $"""
             with next as (
                 select id from registrations
                  where session_id = @sessionId and status = 'waitlisted'
@@ -338,6 +354,15 @@ public sealed class RegistrationRepository(NpgsqlDataSource dataSource, BaomingM
                    set confirmed_count = confirmed_count + (select count(*) from promoted),
                        waitlisted_count = waitlisted_count - (select count(*) from promoted)
                  where id = @sessionId
+            ), topic as (
+                select {PromotionTopic.TopicSql} as key
+            ), notices as (
+                insert into deliveries (topic, member_id, variant, state)
+                select topic.key, p.member_id, @variant, case when m.unreachable_at is null then 'pending' else 'blocked' end
+                  from promoted p join members m on m.id = p.member_id, topic
+            ), follow_up as (
+                insert into follow_ups (kind, argument)
+                select '{FanOutFollowUps.Kind}', topic.key from topic where exists (select 1 from promoted)
             )
             select p.member_id as MemberId, m.language_code as LanguageCode
               from promoted p join members m on m.id = p.member_id
@@ -347,7 +372,7 @@ public sealed class RegistrationRepository(NpgsqlDataSource dataSource, BaomingM
             return [];
         }
 
-        var rows = await connection.QueryAsync<Promotion>(new CommandDefinition(Sql, new { sessionId, seats }, transaction, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<Promotion>(new CommandDefinition(Sql, new { sessionId, seats, variant = (short)reason }, transaction, cancellationToken: cancellationToken));
         return [.. rows];
     }
 

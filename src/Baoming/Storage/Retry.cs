@@ -42,6 +42,8 @@ public static partial class Retry
         PostgresException { SqlState: "57P01" or "57P02" or "57P03" or "40001" or "40P01" or "53300" } => true,
         NpgsqlException { InnerException: SocketException or IOException or TimeoutException } => true,
         InvalidOperationException { InnerException: NpgsqlException inner } => IsOutage(inner),
+        // Hangfire wraps the storage's exceptions: enqueueing a job while PostgreSQL is away is an outage too.
+        Hangfire.BackgroundJobClientException { InnerException: { } inner } => IsOutage(inner),
         _ => false,
     };
 

@@ -81,9 +81,10 @@ public sealed partial class TelegramMessenger(
     }
 
     /// <summary>
-    /// Sends with retries for 5xx and refused connections. A 429 throttles the chat (or, when it looks
-    /// global, every sender: <see cref="ChatThrottles"/>); with <paramref name="waitWhenThrottled"/> the
-    /// send waits and tries again, otherwise it returns at once with the wait Telegram asked for.
+    /// Sends with retries for refused connections (a 5xx is an unknown outcome, never resent). A 429
+    /// throttles the chat (or, when it looks global, every sender: <see cref="ChatThrottles"/>); with
+    /// <paramref name="waitWhenThrottled"/> the send waits and tries again, otherwise it returns at once
+    /// with the wait Telegram asked for.
     /// </summary>
     private async Task<(SendOutcome Outcome, TimeSpan? ThrottledFor)> SendWithRetriesAsync(Outgoing message, bool waitWhenThrottled, CancellationToken cancellationToken)
     {
@@ -103,7 +104,7 @@ public sealed partial class TelegramMessenger(
             catch (ApiRequestException e) when (e.ErrorCode == 403)
             {
                 // Blocked or deactivated: remember it, so nothing is sent to them again until they write.
-                await members.MarkUnreachableAsync(message.ChatId, cancellationToken);
+                await Retry.UntilDoneAsync(ct => members.MarkUnreachableAsync(message.ChatId, ct), logger, cancellationToken);
                 LogBlocked(message.ChatId);
                 return (new SendOutcome(SendStatus.Blocked), null);
             }
@@ -133,14 +134,15 @@ public sealed partial class TelegramMessenger(
                 var wait = e is ApiRequestException { Parameters.RetryAfter: int retryAfter } ? retryAfter : Math.Pow(2, attempt - 1);
                 await Task.Delay(TimeSpan.FromSeconds(wait), cancellationToken);
             }
-            catch (ApiRequestException e)
+            catch (ApiRequestException e) when (e.ErrorCode < 500)
             {
                 LogFailed(e, message.ChatId, e.ErrorCode);
                 return (new SendOutcome(SendStatus.Failed), null);
             }
             catch (RequestException e) when (!cancellationToken.IsCancellationRequested)
             {
-                // The request may have left: a resend could duplicate the message.
+                // The request may have left, and a 5xx from Telegram's edge may come after the message was
+                // delivered: a resend could duplicate the message.
                 LogUnknown(e, message.ChatId);
                 return (new SendOutcome(SendStatus.Unknown), null);
             }
@@ -223,12 +225,15 @@ public sealed partial class TelegramMessenger(
     private static InlineKeyboardButton ToButton(Button button) =>
         button.Url is { } url ? InlineKeyboardButton.WithUrl(button.Text, url) : InlineKeyboardButton.WithCallbackData(button.Text, button.Data!);
 
-    /// <summary>5xx answers and refused connections mean the message did not go out: safe to try again.</summary>
+    /// <summary>
+    /// Only errors that prove nothing was accepted are worth another try: a 429, and a connection refused
+    /// or a name not resolved (the request never left). Not a 5xx: a 502/504 from Telegram's edge can
+    /// come after the message was delivered.
+    /// </summary>
     private static bool IsWorthRetrying(Exception e) => e switch
     {
-        ApiRequestException api => api.ErrorCode >= 500 || api.ErrorCode == 429,
+        ApiRequestException api => api.ErrorCode == 429,
         RequestException { InnerException: HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError } } => true,
-        RequestException { HttpStatusCode: >= System.Net.HttpStatusCode.InternalServerError } => true,
         _ => false,
     };
 

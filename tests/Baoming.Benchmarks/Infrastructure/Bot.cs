@@ -8,8 +8,10 @@ namespace Baoming.Benchmarks.Infrastructure;
 internal static class Bot
 {
     /// <summary>
-    /// The environment for <c>run</c>: the fake's URL and token, and both configured sessions upcoming whatever
-    /// today is, with the metaverse session unlimited (capacity 0) so every sign-up is confirmed.
+    /// The environment for <c>run</c>: the fake's URL and token, and the sample configuration's two sessions
+    /// (appsettings.sample.json) upcoming whatever today is, with the metaverse session unlimited (capacity 0) so
+    /// every sign-up is confirmed. Given in full: the bot has no built-in sessions, and a list setting comes whole
+    /// from the one source that sets it (here, the environment).
     /// </summary>
     public static Dictionary<string, string?> Environment(LeanBotApi api, string? connectionString)
     {
@@ -18,9 +20,25 @@ internal static class Bot
         {
             ["Telegram__BotToken"] = LeanBotApi.Token,
             ["Telegram__ApiBaseUrl"] = api.BaseUrl,
+            ["Sessions__0__Key"] = "auto",
+            ["Sessions__0__Title"] = "汽车产业的话题交流",
+            ["Sessions__0__Aliases__0"] = "汽车",
+            ["Sessions__0__Aliases__1"] = "车",
+            ["Sessions__0__Aliases__2"] = "auto",
+            ["Sessions__0__Aliases__3"] = "automotive",
             ["Sessions__0__StartsAt"] = soon.ToString("O", CultureInfo.InvariantCulture),
+            ["Sessions__0__DurationMinutes"] = "90",
+            ["Sessions__0__Capacity"] = "500",
+            ["Sessions__0__Description"] = "线上选题会：聊聊汽车产业的新变化。",
+            ["Sessions__1__Key"] = "metaverse",
+            ["Sessions__1__Title"] = "到底什么是\"元宇宙\"",
+            ["Sessions__1__Aliases__0"] = "元宇宙",
+            ["Sessions__1__Aliases__1"] = "metaverse",
+            ["Sessions__1__Aliases__2"] = "meta",
             ["Sessions__1__StartsAt"] = soon.AddDays(7).ToString("O", CultureInfo.InvariantCulture),
+            ["Sessions__1__DurationMinutes"] = "90",
             ["Sessions__1__Capacity"] = "0",
+            ["Sessions__1__Description"] = "线上选题会：元宇宙到底是什么，又不是什么。",
             // Any free port: nothing here calls the HTTP endpoints, and 8080 may be taken.
             ["Http__Urls"] = "http://127.0.0.1:0",
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",

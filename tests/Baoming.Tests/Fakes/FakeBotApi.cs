@@ -540,26 +540,10 @@ public sealed partial class FakeBotApi : IAsyncDisposable
         if (failure is null && Volatile.Read(ref _failNextCount) > 0)
             failure = TakeFailNext(method);
 
-        if (failure is not null && failure.Kind != FailureKind.AbortAfter)
+        if (failure is not null && failure.Kind != FailureKind.AbortAfter && !failure.AfterProcessing)
         {
-            switch (failure.Kind)
-            {
-                case FailureKind.AbortBefore:
-                    Record(method, request, 0, "connection dropped (injected)");
-                    context.Abort();
-                    return;
-                case FailureKind.BadGatewayHtml:
-                    Record(method, request, 502, "502 Bad Gateway (injected HTML)");
-                    await WriteBadGatewayAsync(context);
-                    return;
-                default:
-                    {
-                        var reply = Reply.Error(failure.ErrorCode, failure.Description, failure.RetryAfter);
-                        Record(method, request, reply.Status, reply.Description + " (injected)");
-                        await WriteAsync(context, reply);
-                        return;
-                    }
-            }
+            await WriteFailureAsync(context, method, request, failure, "");
+            return;
         }
 
         Reply result;
@@ -576,8 +560,7 @@ public sealed partial class FakeBotApi : IAsyncDisposable
 
         if (failure is not null)
         {
-            Record(method, request, 0, $"processed with {result.Status}, then connection dropped (injected)");
-            context.Abort();
+            await WriteFailureAsync(context, method, request, failure, $"processed with {result.Status}, then ");
             return;
         }
 
@@ -697,6 +680,29 @@ public sealed partial class FakeBotApi : IAsyncDisposable
         response.ContentType = "application/json";
         response.ContentLength = buffer.WrittenCount;
         return response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).AsTask();
+    }
+
+    /// <summary>Answers with an injected failure; <paramref name="processed"/> says whether the method ran first (for the log).</summary>
+    private async Task WriteFailureAsync(HttpContext context, string method, Req request, FakeFailure failure, string processed)
+    {
+        switch (failure.Kind)
+        {
+            case FailureKind.AbortBefore or FailureKind.AbortAfter:
+                Record(method, request, 0, $"{processed}connection dropped (injected)");
+                context.Abort();
+                return;
+            case FailureKind.BadGatewayHtml:
+                Record(method, request, 502, $"{processed}502 Bad Gateway (injected HTML)");
+                await WriteBadGatewayAsync(context);
+                return;
+            default:
+                {
+                    var reply = Reply.Error(failure.ErrorCode, failure.Description, failure.RetryAfter);
+                    Record(method, request, reply.Status, $"{processed}{reply.Description} (injected)");
+                    await WriteAsync(context, reply);
+                    return;
+                }
+        }
     }
 
     private static Task WriteBadGatewayAsync(HttpContext context)

@@ -93,6 +93,13 @@ public sealed record FakeFailure(int ErrorCode, string Description, int? RetryAf
 {
     internal FailureKind Kind { get; init; } = FailureKind.TelegramError;
 
+    /// <summary>
+    /// The request IS processed first (e.g. the message is recorded as sent), then answered with this failure:
+    /// a 502 from Telegram's edge after the message was delivered. Example:
+    /// <c>FakeFailure.BadGateway() with { AfterProcessing = true }</c>.
+    /// </summary>
+    public bool AfterProcessing { get; init; }
+
     /// <summary>429 "Too Many Requests: retry after N" with parameters.retry_after = N.</summary>
     public static FakeFailure TooManyRequests(int retryAfter) => new(429, $"Too Many Requests: retry after {retryAfter}", retryAfter);
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Baoming.Shell;
 
 namespace Baoming.Tests.Infrastructure;
 
@@ -11,17 +12,17 @@ public sealed record ProcessResult(int ExitCode, string Output, string Error);
 public static class BaomingProcess
 {
     /// <summary>
-    /// Settings that keep the configured sessions upcoming whatever today is: the tests must not
-    /// start failing once February 2027 has passed.
+    /// The sample's two sessions (<c>auto</c>, <c>metaverse</c>) as environment variables, moved so they are
+    /// upcoming whatever today is: the tests must not start failing once February 2027 has passed. All of
+    /// each session, since the environment's <c>Sessions</c> replace, not patch, those of lower sources.
     /// </summary>
     public static Dictionary<string, string?> UpcomingSessions()
     {
         var soon = DateTimeOffset.UtcNow.AddDays(20);
-        return new()
-        {
-            ["Sessions__0__StartsAt"] = soon.ToString("O", CultureInfo.InvariantCulture),
-            ["Sessions__1__StartsAt"] = soon.AddDays(7).ToString("O", CultureInfo.InvariantCulture),
-        };
+        var sessions = ExampleSessions.Load(DateTimeOffset.UtcNow);
+        sessions["Sessions:0:StartsAt"] = soon.ToString("O", CultureInfo.InvariantCulture);
+        sessions["Sessions:1:StartsAt"] = soon.AddDays(7).ToString("O", CultureInfo.InvariantCulture);
+        return sessions.ToDictionary(pair => pair.Key.Replace(":", "__", StringComparison.Ordinal), pair => pair.Value);
     }
 
     /// <summary>Starts Baoming and leaves it running, for tests that kill it; its output collects in <paramref name="log"/>.</summary>
@@ -54,12 +55,23 @@ public static class BaomingProcess
         }
     }
 
-    public static async Task<ProcessResult> RunAsync(string arguments, string input, IReadOnlyDictionary<string, string?> environment, TimeSpan? timeout = null)
+    /// <summary>
+    /// Runs Baoming with <paramref name="input"/> on standard input, which is closed at once or, for a
+    /// process that must stay up a while (a shell waiting out a reminder's time), after <paramref name="inputOpenFor"/>.
+    /// </summary>
+    public static async Task<ProcessResult> RunAsync(
+        string arguments, string input, IReadOnlyDictionary<string, string?> environment, TimeSpan? timeout = null, TimeSpan? inputOpenFor = null)
     {
         using var process = Process.Start(StartInfo(arguments, environment))!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         await process.StandardInput.WriteAsync(input);
+        await process.StandardInput.FlushAsync();
+        if (inputOpenFor is { } open && open > TimeSpan.Zero)
+        {
+            await Task.Delay(open);
+        }
+
         process.StandardInput.Close();
 
         using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(90));

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Baoming.Hosting;
 using Baoming.Reminders;
+using Baoming.Shell;
 using Baoming.Tests.Fakes;
 using Baoming.Web;
 using Dapper;
@@ -52,18 +53,26 @@ public sealed class BotHarness : IAsyncDisposable
 
     /// <summary>
     /// Starts a bot. <paramref name="settings"/> adds or overrides configuration keys, e.g. an extra
-    /// session as <c>Sessions:2:Key</c> (0 and 1 are the community's two configured sessions).
+    /// session as <c>Sessions:2:Key</c> (0 and 1 are the community's two sessions, <c>auto</c> and
+    /// <c>metaverse</c>, from the sample). With <paramref name="configFile"/> (an operator's file, as
+    /// <c>BAOMING_CONFIG</c> names) the sessions are the file's: the harness adds none.
     /// </summary>
     public static async Task<BotHarness> StartAsync(
         IReadOnlyDictionary<string, string?>? settings = null,
         FakeBotApi? telegram = null,
         string? connectionString = null,
-        bool realTime = false)
+        bool realTime = false,
+        string? configFile = null)
     {
         var ownsTelegram = telegram is null;
         telegram ??= await FakeBotApi.StartAsync();
         connectionString ??= await TestPostgres.CreateDatabaseAsync();
-        var configuration = new Dictionary<string, string?>
+        // Reminder tests need the real clock: Hangfire fires jobs in real time.
+        var time = new FakeTimeProvider(realTime ? DateTimeOffset.UtcNow : Now.ToUniversalTime());
+        // Nothing built in configures sessions: the community's two come from the sample, in the same
+        // source as the test's settings, so a test may change one of their fields or add a third.
+        var configuration = configFile is null ? ExampleSessions.Load(time.GetUtcNow()) : [];
+        foreach (var (key, value) in new Dictionary<string, string?>
         {
             ["Telegram:BotToken"] = FakeBotApi.Token,
             ["Telegram:ApiBaseUrl"] = telegram.BaseUrl,
@@ -71,16 +80,18 @@ public sealed class BotHarness : IAsyncDisposable
             // Many bots share one test cluster: a few job workers each keep its connection count sane.
             ["Jobs:WorkerCount"] = "2",
             ["Http:Urls"] = "http://127.0.0.1:0",
-        };
+        })
+        {
+            configuration[key] = value;
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             configuration[key] = value;
         }
 
-        // Reminder tests need the real clock: Hangfire fires jobs in real time.
-        var time = new FakeTimeProvider(realTime ? DateTimeOffset.UtcNow : Now.ToUniversalTime());
         var logs = new CapturingLoggerProvider();
-        var builder = BaomingHost.CreateWebBuilder(configuration);
+        var builder = BaomingHost.CreateWebBuilder(configuration, configFile);
         builder.Logging.SetMinimumLevel(LogLevel.Trace);
         builder.Logging.AddProvider(logs);
         builder.Services.AddBaoming(builder.Configuration, connectionString);

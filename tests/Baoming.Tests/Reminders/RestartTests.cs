@@ -88,7 +88,14 @@ public sealed class RestartTests
         Assert.True(sentBeforeKill < Members, "the fan-out finished before the kill; nothing was tested");
 
         var states = await FinishAsync(telegram, database, environment, log);
-        Assert.True(states.GetValueOrDefault("unknown") <= 40, $"too many unknown: {states.GetValueOrDefault("unknown")}");
+        // Only sends really in flight at the kill may be unknown: claimed rows stay pending until their
+        // own send starts. At 20/s (19.4/s with the limiter's headroom) a reservation covers one send
+        // (BatchSize = max(1, 19.4 / 20)) and a send becomes 'sending' as its slot comes, 52 ms apart;
+        // its outcome is written with the next reservation's step. So at the kill at most the send going
+        // out and the one before it (answered, not yet written) are 'sending'; one more allows for a send
+        // slower than a slot on a busy machine. Claimed-ahead batches (19 rows each) used to add up to 40.
+        const int InFlightAtKill = 3;
+        Assert.True(states.GetValueOrDefault("unknown") <= InFlightAtKill, $"too many unknown: {states.GetValueOrDefault("unknown")} (at most {InFlightAtKill} sends were in flight)");
         Assert.True(telegram.SentMessages.Count(IsReminder) > sentBeforeKill, "the second process sent nothing");
     }
 

@@ -5,6 +5,9 @@ namespace Baoming.Tests.Shell;
 /// <summary>The <c>shell</c> verb, run as its own process and driven through standard input.</summary>
 public sealed class ShellTests
 {
+    /// <summary>The shell on a test database: one it did not start, so it has to be allowed.</summary>
+    private const string OnTestDatabase = "shell --allow-production";
+
     private static async Task<Dictionary<string, string?>> DatabaseAsync()
     {
         var environment = BaomingProcess.UpcomingSessions();
@@ -15,7 +18,7 @@ public sealed class ShellTests
     [Fact]
     public async Task I_can_sign_up_by_typing_报名_and_a_button_number()
     {
-        var result = await BaomingProcess.RunAsync("shell", "报名\n1\n我的报名\n", await DatabaseAsync());
+        var result = await BaomingProcess.RunAsync(OnTestDatabase, "报名\n1\n我的报名\n", await DatabaseAsync());
 
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Contains("[1] 报名：汽车产业的话题交流", result.Output);
@@ -29,7 +32,7 @@ public sealed class ShellTests
     [Fact]
     public async Task Signing_up_twice_cancelling_and_listing_work_in_the_shell()
     {
-        var result = await BaomingProcess.RunAsync("shell", "报名 元宇宙\n报名 元宇宙\n取消报名\n我的报名\n", await DatabaseAsync());
+        var result = await BaomingProcess.RunAsync(OnTestDatabase, "报名 元宇宙\n报名 元宇宙\n取消报名\n我的报名\n", await DatabaseAsync());
 
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Contains("报名成功", result.Output);
@@ -42,9 +45,9 @@ public sealed class ShellTests
     public async Task Different_members_in_the_shell_have_their_own_sign_ups()
     {
         var environment = await DatabaseAsync();
-        await BaomingProcess.RunAsync("shell --user 42", "报名 汽车\n", environment);
+        await BaomingProcess.RunAsync(OnTestDatabase + " --user 42", "报名 汽车\n", environment);
 
-        var other = await BaomingProcess.RunAsync("shell --user 43 --lang en", "my\n", environment);
+        var other = await BaomingProcess.RunAsync(OnTestDatabase + " --user 43 --lang en", "my\n", environment);
 
         Assert.True(other.ExitCode == 0, other.Error);
         Assert.Contains("haven't signed up", other.Output);
@@ -67,7 +70,7 @@ public sealed class ShellTests
         var environment = await DatabaseAsync();
         environment["Community__TimeZone"] = "Mars/Olympus_Mons";
 
-        var result = await BaomingProcess.RunAsync("shell", "报名\n", environment);
+        var result = await BaomingProcess.RunAsync(OnTestDatabase, "报名\n", environment);
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("Community:TimeZone", result.Error);
@@ -92,6 +95,24 @@ public sealed class ShellTests
             Assert.True(second.ExitCode == 0, second.Error);
             Assert.Contains("汽车产业的话题交流", second.Output);
             Assert.Contains("已报名", second.Output);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_fresh_shell_with_nothing_configured_offers_the_sample_sessions()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "baoming-shell-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var result = await BaomingProcess.RunAsync("shell", "报名\n", new Dictionary<string, string?> { ["EmbeddedPostgres__DataDirectory"] = data }, TimeSpan.FromMinutes(3));
+
+            Assert.True(result.ExitCode == 0, result.Error);
+            Assert.Contains("报名：汽车产业的话题交流", result.Output);
+            Assert.Contains("报名：到底什么是\"元宇宙\"", result.Output);
         }
         finally
         {

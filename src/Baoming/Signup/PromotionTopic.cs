@@ -1,0 +1,44 @@
+using System.Globalization;
+using Baoming.Community;
+using Baoming.Core;
+using Baoming.Core.Replies;
+using Baoming.Delivery;
+using Baoming.Sessions;
+
+namespace Baoming.Signup;
+
+/// <summary>
+/// "promoted:&lt;session&gt;:&lt;transaction&gt;": the members one cancellation or capacity change moved up
+/// from the waitlist are told, through the ledger (once, retried, in the fan-out's report like any
+/// notice). Their ledger rows are written with the promotion itself (<c>RegistrationRepository</c>).
+/// </summary>
+public sealed class PromotionTopic(SessionRepository sessions, IOptions<CommunityOptions> community) : ITopic
+{
+    /// <summary>Why the seat came: the ledger row's variant, so each member gets the right words.</summary>
+    public enum Reason : short
+    {
+        SeatFreed = 0,
+        MoreSeats = 1,
+    }
+
+    /// <summary>The topic key as SQL, inside the promoting transaction (parameter @sessionId): one topic per promotion.</summary>
+    public const string TopicSql = "'promoted:' || @sessionId || ':' || txid_current()";
+
+    public string Kind => "promoted";
+
+    /// <summary>The recipients are in the ledger already: written with the promotion.</summary>
+    public Task<bool> PrepareAsync(string topic, CancellationToken cancellationToken) => Task.FromResult(true);
+
+    public async Task<Reply> RenderAsync(string topic, short variant, Language language, CancellationToken cancellationToken)
+    {
+        var session = topic.Split(':') is [_, var id, _] && long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var sessionId)
+            ? await sessions.FindAsync(sessionId, cancellationToken)
+            : null;
+        var texts = new Texts(language, community.Value.Zone);
+        return session is null
+            ? throw new InvalidOperationException($"{topic}: no such session.")
+            : (Reason)variant == Reason.MoreSeats ? texts.PromotedByMoreSeats(session) : texts.Promoted(session);
+    }
+
+    public Task CompletedAsync(string topic, DeliveryStats stats, CancellationToken cancellationToken) => Task.CompletedTask;
+}
