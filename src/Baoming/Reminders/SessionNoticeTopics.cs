@@ -15,6 +15,15 @@ internal static class SessionAudience
          where session_id = @sessionId and status in ('confirmed', 'waitlisted')
         """;
 
+    /// <summary>
+    /// Those signed up before the move (the session row's last update): who signed up after it saw the
+    /// new time already, and a "moved" notice would only confuse them.
+    /// </summary>
+    public const string BeforeMoveSql = $"""
+        {Sql}
+           and registered_at <= (select updated_at from sessions where id = @sessionId)
+        """;
+
     public static long? SessionId(string topic) =>
         topic.Split(':') is [_, var id, ..] && long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var sessionId)
             ? sessionId
@@ -40,7 +49,7 @@ public sealed class SessionMovedTopic(DeliveryLedger ledger, SessionRepository s
             return false;
         }
 
-        await ledger.AddRecipientsAsync(topic, SessionAudience.Sql, new { sessionId = session.Id }, cancellationToken);
+        await ledger.AddRecipientsAsync(topic, SessionAudience.BeforeMoveSql, new { sessionId = session.Id }, cancellationToken);
         return true;
     }
 
