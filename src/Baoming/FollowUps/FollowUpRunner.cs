@@ -1,3 +1,4 @@
+using Baoming.Hosting;
 using Baoming.Storage;
 
 namespace Baoming.FollowUps;
@@ -11,26 +12,8 @@ public sealed partial class FollowUpRunner(FollowUps followUps, ILogger<FollowUp
 {
     public static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await Retry.UntilDoneAsync(followUps.RunWaitingAsync, logger, stoppingToken);
-                await Task.Delay(Tick, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                LogFailed(e);
-                await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken);
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        BackgroundLoop.RunAsync(ct => Retry.UntilDoneAsync(followUps.RunWaitingAsync, logger, ct), Tick, TimeSpan.FromSeconds(5), LogFailed, stoppingToken);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "Running follow-ups failed; trying again in 5 s")]
     private partial void LogFailed(Exception exception);

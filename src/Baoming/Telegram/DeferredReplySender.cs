@@ -1,3 +1,4 @@
+using Baoming.Hosting;
 using Baoming.Storage;
 
 namespace Baoming.Telegram;
@@ -10,27 +11,9 @@ public sealed partial class DeferredReplySender(DeferredReplies replies, Telegra
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(500);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await SendDueAsync(stoppingToken);
-                await Task.Delay(Tick, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                // What was claimed comes back when the claim runs out; nothing is dropped.
-                LogFailed(e);
-                await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken);
-            }
-        }
-    }
+    // What was claimed when a pass fails comes back when the claim runs out; nothing is dropped.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        BackgroundLoop.RunAsync(SendDueAsync, Tick, TimeSpan.FromSeconds(5), LogFailed, stoppingToken);
 
     private async Task SendDueAsync(CancellationToken stoppingToken)
     {
