@@ -218,6 +218,59 @@ public sealed class SessionMatcherTests
         Assert.Equal(new MatchResult.One(Metaverse), result);
     }
 
+    [Theory]
+    [InlineData("车")]
+    [InlineData("车 那场")]
+    [InlineData("汽车 2月10日")]
+    public void A_one_character_alias_matches_as_a_word_of_its_own(string query)
+    {
+        // Act
+        var result = SessionMatcher.Match(query, RealSessions, Shanghai);
+
+        // Assert
+        Assert.Equal(new MatchResult.One(Auto), result);
+    }
+
+    [Theory]
+    [InlineData("我在车上")]
+    [InlineData("火车")]
+    public void A_one_character_alias_inside_other_words_matches_nothing(string query)
+    {
+        // Act
+        var result = SessionMatcher.Match(query, RealSessions, Shanghai);
+
+        // Assert
+        Assert.Equal(new MatchResult.None(), result);
+    }
+
+    [Fact]
+    public void A_date_and_a_name_pointing_at_different_sessions_match_nothing()
+    {
+        // Act
+        var conflicting = SessionMatcher.Match("2月10日 元宇宙", RealSessions, Shanghai);
+        var agreeing = SessionMatcher.Match("2月17日 元宇宙", [AiChips, Auto, Metaverse], Shanghai);
+
+        // Assert
+        Assert.Equal(new MatchResult.None(), conflicting);
+        Assert.Equal(new MatchResult.One(Metaverse), agreeing);
+    }
+
+    [Theory]
+    [InlineData("元宇宙", true)]
+    [InlineData("2月17日 元宇宙", true)]
+    [InlineData("2月17日19:30的元宇宙选题会", true)]
+    [InlineData("什么是元宇宙", true)]
+    [InlineData("好多人 元宇宙", false)]
+    [InlineData("元宇宙的录像回放", false)]
+    public void A_query_is_only_about_a_session_when_nothing_else_in_it_is_unexplained(string query, bool isOnlyAbout)
+    {
+        // Act
+        var result = SessionMatcher.IsOnlyAbout(query, Metaverse, Shanghai);
+
+        // Assert
+        Assert.Equal(isOnlyAbout, result);
+    }
+
     [Fact]
     public void The_same_session_listed_twice_counts_once()
     {

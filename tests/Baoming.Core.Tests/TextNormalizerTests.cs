@@ -46,6 +46,23 @@ public sealed class TextNormalizerTests
         Assert.Equal(expected, normalized);
     }
 
+    [Theory]
+    [InlineData("報個名", "报个名")]
+    [InlineData("那場", "那场")]
+    [InlineData("汽車產業的話題交流", "汽车产业的话题交流")]
+    [InlineData("到底什麼是「元宇宙」", "到底什么是「元宇宙」")]
+    [InlineData("預約參加，登記", "预约参加,登记")]
+    [InlineData("麻煩幫我報名", "麻烦帮我报名")]
+    [InlineData("什么是元宇宙", "什么是元宇宙")]
+    public void Traditional_characters_anywhere_become_simplified_from_the_opencc_table(string input, string expected)
+    {
+        // Act
+        var normalized = TextNormalizer.Normalize(input);
+
+        // Assert
+        Assert.Equal(expected, normalized);
+    }
+
     [Fact]
     public void Whitespace_is_trimmed_and_collapsed_to_single_spaces()
     {

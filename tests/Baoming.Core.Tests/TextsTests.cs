@@ -44,6 +44,20 @@ public sealed class TextsTests
     }
 
     [Fact]
+    public void A_question_naming_a_session_is_answered_with_what_was_understood_and_its_button()
+    {
+        // Act
+        var chinese = new Texts(Language.Chinese, Beijing).OfferSignUp(Metaverse);
+        var english = new Texts(Language.English, Beijing).OfferSignUp(Metaverse);
+
+        // Assert
+        Assert.StartsWith("要报名「到底什么是\"元宇宙\"」", chinese.Text);
+        Assert.EndsWith("吗？点下面的按钮即可报名。", chinese.Text);
+        Assert.Equal(CallbackData.SignUp(Metaverse.Id), Assert.Single(chinese.Buttons).Data);
+        Assert.StartsWith("Sign up for \"到底什么是\"元宇宙\"\"", english.Text);
+    }
+
+    [Fact]
     public void English_members_get_English_with_the_same_facts()
     {
         var reply = new Texts(Language.English, Beijing).Waitlisted(Metaverse, 3);

@@ -57,6 +57,11 @@ public sealed partial class Texts(Language language, TimeZoneInfo zone)
         return Reply.WithButtons(text.ToString().TrimEnd(), matches.Select(SignUpButton));
     }
 
+    /// <summary>A question that names one session ("元宇宙那场怎么报名？"): say what was understood and offer its button, never guess.</summary>
+    public Reply OfferSignUp(Session session) => Reply.WithButtons(
+        Pick($"要报名「{session.Title}」（{When(session)}）吗？点下面的按钮即可报名。", $"Sign up for \"{session.Title}\" ({When(session)})? Tap the button to sign up."),
+        [SignUpButton(session)]);
+
     public Button SignUpButton(Session session) =>
         new(Pick($"报名：{session.Title}（{Day(session)}）", $"Sign up: {session.Title} ({Day(session)})"), CallbackData.SignUp(session.Id));
 
@@ -187,6 +192,11 @@ public sealed partial class Texts(Language language, TimeZoneInfo zone)
     public Reply NothingToCancel() => Reply.Plain(Pick(
         "你目前没有报名任何场次，无需取消。发送「报名」查看可以报名的场次。",
         "You have no sign-ups to cancel. Send \"sign up\" to see the sessions."));
+
+    /// <summary>A question about cancelling one session ("元宇宙能取消吗？"): nothing is cancelled until the button is pressed.</summary>
+    public Reply OfferCancel(Session session) => Reply.WithButtons(
+        Pick($"要取消「{session.Title}」（{When(session)}）的报名吗？点下面的按钮即可取消。", $"Cancel your sign-up for \"{session.Title}\" ({When(session)})? Tap the button to cancel."),
+        [new Button(Pick($"取消：{session.Title}（{Day(session)}）", $"Cancel: {session.Title} ({Day(session)})"), CallbackData.Cancel(session.Id))]);
 
     public Reply ChooseToCancel(IReadOnlyList<Session> sessions) => Reply.WithButtons(
         Pick("你报名了多个场次，要取消哪一场？", "You're signed up for several sessions. Which one do you want to cancel?"),

@@ -10,8 +10,17 @@ public abstract record Intent
     /// <summary>"报名", "/signup", "我要报名2月17日那场": <see cref="Query"/> is what follows, or null.</summary>
     public sealed record SignUp(string? Query) : Intent;
 
-    /// <summary>"取消报名", "/cancel", "取消报名 元宇宙".</summary>
-    public sealed record Cancel(string? Query) : Intent;
+    /// <summary>
+    /// "取消报名", "/cancel", "取消报名 元宇宙", "元宇宙那场去不了". <see cref="IsQuestion"/> ("能取消吗？"):
+    /// offer the cancel buttons, cancel nothing yet.
+    /// </summary>
+    public sealed record Cancel(string? Query, bool IsQuestion = false) : Intent;
+
+    /// <summary>
+    /// A question about signing up or about the sign-ups ("元宇宙那场怎么报名？", "元宇宙还能报名吗",
+    /// "报名人数多少"): offer the session's button (or the list), never sign up. <see cref="Query"/> as in <see cref="SignUp"/>.
+    /// </summary>
+    public sealed record Ask(string? Query) : Intent;
 
     /// <summary>"我的报名", "/my".</summary>
     public sealed record MySignups : Intent;

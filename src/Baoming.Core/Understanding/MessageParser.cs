@@ -3,33 +3,34 @@ using System.Text;
 namespace Baoming.Core.Understanding;
 
 /// <summary>
-/// Turns a private-chat text into an <see cref="Intent"/>. Phrases are recognised only at the
-/// start of the message, so a sentence that merely mentions 报名 is <see cref="Intent.Unknown"/>:
-/// the bot asks rather than guesses.
+/// Turns a private-chat text into an <see cref="Intent"/>. The wish (报名, 参加, 预约 …, 取消, 我的报名)
+/// and the session may stand anywhere in a short message, in either order, with subjects, helpers,
+/// measure words, particles and punctuation around them: "元宇宙那场报名", "麻烦帮我报个名 2月17日",
+/// "我想参加元宇宙那场". What is left once the wish and the filler are taken out is the query that
+/// <see cref="SessionMatcher"/> reads.
 /// </summary>
+/// <remarks>
+/// The rule that keeps sign-ups safe: a question (吗, 呢, ?, 多少, 几, 是否, 有没有, 能不能, 怎么 …) or a
+/// message about the sign-ups rather than a wish (报名人数, 名额, 截止, someone else's sign-up) is at most
+/// <see cref="Intent.Ask"/>: the bot offers buttons and never signs up on it. A negated or past-tense
+/// mention (不想报名, 别报名, 没报名, 报名不了, 已经报名了) is <see cref="Intent.Unknown"/>. Cancel phrases
+/// (取消, 不去了, 去不了 …) are looked for before negations, and a cancel that is a question only offers
+/// the cancel buttons. A message longer than <see cref="MaxFreeFormLength"/> is a letter, not a request:
+/// there the wish counts only at its start. And when a wish names one session but carries words the bot
+/// does not understand (<see cref="SessionMatcher.IsOnlyAbout"/>), the conversation offers that session's
+/// button ("要报名「…」吗？") rather than guess.
+/// </remarks>
 public static class MessageParser
 {
     private const int MaxPayloadLength = 64;
 
-    // Longest first, so "取消报名" is consumed whole rather than leaving "报名" as the query.
-    private static readonly string[] CancelPrefixes = ["取消报名", "取消", "cancel"];
-
-    private static readonly string[] SignUpPrefixes = ["报名", "sign up", "sign-up", "signup", "register", "join"];
-
-    private static readonly string[] PolitePrefixes = ["我想要", "我要", "我想"];
+    private const int MaxFreeFormLength = 80;
 
     private static readonly HashSet<string> MySignupsPhrases = new(StringComparer.Ordinal)
     {
         "我的报名", "我报了什么", "我报名了什么", "查看报名", "查看我的报名",
         "my", "my signups", "my sign-ups", "my sign ups", "my registrations",
     };
-
-    private static readonly string[] LeadingFillers =
-        ["那一场", "这一场", "那场", "这场", "一下", "参加", "for", "the", "to"];
-
-    // "场" alone is handled separately: stripping it everywhere would eat the end of words like 市场.
-    private static readonly string[] TrailingFillers =
-        ["那一场", "这一场", "那场", "这场", "一下", "的", "吧", "呀", "啊", "session", "please", "one"];
 
     public static Intent Parse(string? text)
     {
@@ -76,8 +77,8 @@ public static class MessageParser
         return name switch
         {
             "start" => new Intent.Start(IsValidPayload(argument) ? argument : null),
-            "signup" => new Intent.SignUp(ExtractQuery(TextNormalizer.LowerAscii(argument))),
-            "cancel" => new Intent.Cancel(ExtractQuery(TextNormalizer.LowerAscii(argument))),
+            "signup" => new Intent.SignUp(Residual(JoinChinese(TextNormalizer.LowerAscii(argument)))),
+            "cancel" => new Intent.Cancel(Residual(JoinChinese(TextNormalizer.LowerAscii(argument)))),
             "my" => new Intent.MySignups(),
             "help" => new Intent.Help(),
             _ when IsCommandName(name) => new Intent.Command(name, argument.Length == 0 ? null : argument),
@@ -102,95 +103,324 @@ public static class MessageParser
             return new Intent.MySignups();
         }
 
-        var body = StripPolitePrefix(TrimNoise(normalized, trimEnd: false));
+        var text = JoinChinese(normalized);
+        var isLetter = text.Length > MaxFreeFormLength;
+        var lead = isLetter ? LeadingFillerEnd(text) : 0;
 
-        // Cancel first: "取消报名" also starts like a sign-up phrase would once 取消 is ignored.
-        if (TryStripPrefix(body, CancelPrefixes, out var cancelRest))
+        var cancel = FindWish(text, Phrases.Cancel, lead, isLetter);
+        if (cancel is { } c)
         {
-            return new Intent.Cancel(ExtractQuery(cancelRest));
+            // A question first: "是不是取消了" carries a 不 but asks; a plain negation ("不用取消") cancels nothing.
+            var isAsked = IsQuestion(text) || IsPassive(text, c);
+            return !isAsked && IsNegated(text, c, checkAfter: false)
+                ? new Intent.Unknown()
+                : new Intent.Cancel(Residual(text), IsQuestion: isAsked);
         }
 
-        if (TryStripPrefix(body, SignUpPrefixes, out var signUpRest))
+        if (!isLetter && (Phrases.Contains(text, Phrases.MySignups)
+            || (Phrases.Contains(text, Phrases.MySubject) && Phrases.Contains(text, Phrases.DoneQuestion))))
         {
-            return new Intent.SignUp(ExtractQuery(signUpRest));
+            return new Intent.MySignups();
         }
 
-        return new Intent.Unknown();
+        var residual = Residual(text);
+        var wish = FindWish(text, Phrases.SignUpVerbs, lead, isLetter)
+            ?? FindWish(text, Phrases.ShortVerbs, lead, isLetter)
+            ?? FindBareBao(text, lead, isLetter)
+            ?? (residual is null ? null : FindWish(text, Phrases.BareWishes, lead, isLetter));
+        var isQuestion = IsQuestion(text) || Phrases.Contains(text, Phrases.AboutSignups);
+        if (wish is not { } verb)
+        {
+            // "元宇宙还有名额吗": about signing up even without the verb.
+            return isQuestion && Phrases.Contains(text, Phrases.Seats) ? new Intent.Ask(residual) : new Intent.Unknown();
+        }
+
+        if (isQuestion)
+        {
+            return new Intent.Ask(residual);
+        }
+
+        return IsNegated(text, verb, checkAfter: true) || IsPast(text, verb)
+            ? new Intent.Unknown()
+            : new Intent.SignUp(residual);
     }
 
-    private static string StripPolitePrefix(string text)
+    /// <summary>"报 名", "元宇宙 报名" → "报名", "元宇宙报名": a space matters only between two English words or numbers.</summary>
+    private static string JoinChinese(string text)
     {
-        foreach (var prefix in PolitePrefixes)
+        if (!text.Contains(' ', StringComparison.Ordinal))
         {
-            if (text.StartsWith(prefix, StringComparison.Ordinal))
-            {
-                return text[prefix.Length..].TrimStart();
-            }
+            return text;
         }
 
-        return text;
-    }
-
-    /// <summary>
-    /// Matches a phrase at the start of <paramref name="text"/>; an ASCII phrase must end at a word
-    /// boundary so "joiner" or "registered" is not a sign-up.
-    /// </summary>
-    private static bool TryStripPrefix(string text, string[] prefixes, out string rest)
-    {
-        foreach (var prefix in prefixes)
+        var builder = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
         {
-            if (!text.StartsWith(prefix, StringComparison.Ordinal))
+            if (text[i] == ' ' && (i == 0 || i == text.Length - 1 || !IsAsciiWordChar(text[i - 1]) || !IsAsciiWordChar(text[i + 1])))
             {
                 continue;
             }
 
-            var isAsciiWord = char.IsAsciiLetter(prefix[^1]);
-            if (isAsciiWord && text.Length > prefix.Length && char.IsAsciiLetterOrDigit(text[prefix.Length]))
+            builder.Append(text[i]);
+        }
+
+        return builder.ToString();
+    }
+
+    private static bool IsAsciiWordChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '\'' or '.' or '-' or '/';
+
+    private static Phrases.Span? FindWish(string text, string[] words, int lead, bool isLetter)
+    {
+        var found = Phrases.Find(text, words, lead);
+        return isLetter && found is { } f && f.Start != lead ? null : found;
+    }
+
+    private static Phrases.Span? FindBareBao(string text, int lead, bool isLetter)
+    {
+        for (var i = lead; i < (isLetter ? Math.Min(lead + 1, text.Length) : text.Length); i++)
+        {
+            if (Phrases.IsBareBaoAt(text, i))
             {
-                continue;
+                return new Phrases.Span(i, 1);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Where a long message's greeting, subject and punctuation end ("您好！我想报名…" → at 报名).</summary>
+    private static int LeadingFillerEnd(string text)
+    {
+        var at = 0;
+        while (at < text.Length)
+        {
+            var length = Phrases.MatchAt(text, at, Phrases.LeadingFillers);
+            if (length == 0)
+            {
+                length = NoiseLengthAt(text, at);
             }
 
-            rest = text[prefix.Length..];
+            if (length == 0)
+            {
+                break;
+            }
+
+            at += length;
+        }
+
+        return at;
+    }
+
+    private static bool IsQuestion(string text)
+    {
+        if (Phrases.Contains(text, Phrases.QuestionWords))
+        {
             return true;
         }
 
-        rest = "";
+        // 什么 asks ("报名送什么"), except in 什么是, which titles use ("到底什么是元宇宙").
+        for (var at = text.IndexOf("什么", StringComparison.Ordinal); at >= 0; at = text.IndexOf("什么", at + 2, StringComparison.Ordinal))
+        {
+            if (at + 2 >= text.Length || text[at + 2] != '是')
+            {
+                return true;
+            }
+        }
+
+        // "A不A" and "A没A" ask: 多不多, 满没满, 能不能, 来不来.
+        for (var i = 0; i + 2 < text.Length; i++)
+        {
+            if (text[i + 1] is '不' or '没' && text[i] == text[i + 2] && !char.IsAscii(text[i]))
+            {
+                return true;
+            }
+        }
+
+        // 么 as a final particle (能报名么) and a trailing 没/不 (报上了没, 能报名不): not 什么, 怎么, 这么.
+        var end = TrimNoise(text);
+        return end.Length >= 2
+            && (end[^1] is '没' or '不' || (end[^1] == '么' && end[^2] is not ('什' or '怎' or '这' or '那' or '多' or '要')));
+    }
+
+    /// <summary>A negation in the same clause before the wish ("我不想报名"), or right after it ("报名不了").</summary>
+    private static bool IsNegated(string text, Phrases.Span wish, bool checkAfter)
+    {
+        var clause = ClauseBefore(text, wish.Start);
+        for (var i = 0; i < clause.Length; i++)
+        {
+            var excepted = Phrases.MatchAt(clause, i, Phrases.NotNegations);
+            if (excepted > 0)
+            {
+                i += excepted - 1;
+                continue;
+            }
+
+            if (Phrases.MatchAt(clause, i, Phrases.Negations) > 0)
+            {
+                return true;
+            }
+        }
+
+        return checkAfter && IsNegatedAfter(text, wish.End);
+    }
+
+    /// <summary>"报名不了", "报名元宇宙算了": a negation later in the wish's own clause takes it back.</summary>
+    private static bool IsNegatedAfter(string text, int start)
+    {
+        var end = start;
+        while (end < text.Length && (text[end] is ' ' or '\'' || NoiseLengthAt(text, end) == 0))
+        {
+            end++;
+        }
+
+        var clause = text[start..end];
+        for (var i = 0; i < clause.Length; i++)
+        {
+            var excepted = Phrases.MatchAt(clause, i, Phrases.NotNegations);
+            if (excepted > 0)
+            {
+                i += excepted - 1;
+                continue;
+            }
+
+            if (Phrases.MatchAt(clause, i, Phrases.Negations) > 0 || Phrases.MatchAt(clause, i, Phrases.TakenBack) > 0)
+            {
+                return true;
+            }
+        }
+
         return false;
     }
 
-    /// <summary>What follows the phrase, without the filler around it ("2月17日那场吧！" → "2月17日"); null when nothing is left.</summary>
-    private static string? ExtractQuery(string rest)
+    /// <summary>"元宇宙那场被取消了": news about the session, not the member's wish; it only offers buttons.</summary>
+    private static bool IsPassive(string text, Phrases.Span wish) =>
+        ClauseBefore(text, wish.Start).Contains('被', StringComparison.Ordinal);
+
+    private static bool IsPast(string text, Phrases.Span wish) =>
+        Phrases.Contains(ClauseBefore(text, wish.Start), Phrases.Past);
+
+    /// <summary>The text between the last punctuation before <paramref name="end"/> and it (spaces and apostrophes do not end an English clause).</summary>
+    private static string ClauseBefore(string text, int end)
     {
-        var query = rest;
+        var start = end;
+        while (start > 0 && (text[start - 1] is ' ' or '\'' || NoiseLengthAt(text, start - 1) == 0))
+        {
+            start--;
+        }
+
+        return text[start..end];
+    }
+
+    /// <summary>
+    /// What names the session: the message with every wish, question and inquiry word cut out, each
+    /// remaining piece stripped of the filler around it, joined by spaces; null when nothing is left.
+    /// "麻烦帮我报个名，元宇宙那场，谢谢" → "元宇宙"; "元宇宙那场怎么报名？" → "元宇宙".
+    /// </summary>
+    private static string? Residual(string text)
+    {
+        var pieces = new List<string>();
+        var start = 0;
+        var i = 0;
+        while (i < text.Length)
+        {
+            var cut = CutAt(text, i);
+            if (cut == 0 && !IsBetweenAsciiWords(text, i))
+            {
+                cut = NoiseLengthAt(text, i);
+            }
+
+            if (cut == 0)
+            {
+                i++;
+                continue;
+            }
+
+            AddPiece(pieces, text[start..i]);
+            i += cut;
+            start = i;
+        }
+
+        AddPiece(pieces, text[start..]);
+        return pieces.Count == 0 ? null : string.Join(' ', pieces);
+    }
+
+    private static int CutAt(string text, int index)
+    {
+        // "元宇宙能取消吗", "元宇宙还有名额吗": a helper right before a wish or an inquiry goes with it.
+        var helper = Phrases.MatchAt(text, index, Phrases.Helpers);
+        if (helper > 0 && index + helper < text.Length && CutWordAt(text, index + helper) > 0)
+        {
+            return helper;
+        }
+
+        return CutWordAt(text, index);
+    }
+
+    private static int CutWordAt(string text, int index)
+    {
+        foreach (var table in CutTables)
+        {
+            var length = Phrases.MatchAt(text, index, table);
+            if (length > 0 && !(table == Phrases.ShortVerbs && OverlapsVerb(text, index, length)))
+            {
+                return length;
+            }
+        }
+
+        return Phrases.IsBareBaoAt(text, index) ? 1 : 0;
+    }
+
+    // "我想报名": 想报 must not take the 报 of 报名, or 名 would be left over as the query.
+    private static bool OverlapsVerb(string text, int index, int length)
+    {
+        for (var at = index + 1; at < index + length; at++)
+        {
+            if (Phrases.MatchAt(text, at, Phrases.SignUpVerbs) > 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static readonly string[][] CutTables =
+        [Phrases.Cancel, Phrases.SignUpVerbs, Phrases.ShortVerbs, Phrases.BareWishes, Phrases.QuestionWords, Phrases.AboutSignups, Phrases.Seats];
+
+    // "2.17", "2-17", "sign-up": punctuation inside a number or an English word does not split it.
+    private static bool IsBetweenAsciiWords(string text, int index) =>
+        index > 0 && index < text.Length - 1 && char.IsAsciiLetterOrDigit(text[index - 1]) && char.IsAsciiLetterOrDigit(text[index + 1]);
+
+    private static void AddPiece(List<string> pieces, string piece)
+    {
+        var trimmed = StripFiller(piece);
+        if (trimmed.Length > 0 && Phrases.MatchAt(trimmed, 0, Phrases.Helpers) != trimmed.Length)
+        {
+            pieces.Add(trimmed);
+        }
+    }
+
+    /// <summary>The piece without the filler around it ("2月17日那场吧！" → "2月17日").</summary>
+    private static string StripFiller(string piece)
+    {
+        var query = piece;
         string previous;
         do
         {
             previous = query;
             query = TrimNoise(query);
-            query = StripLeadingFiller(query);
+            var leading = Phrases.MatchAt(query, 0, Phrases.LeadingFillers);
+            query = query[leading..];
             query = StripTrailingFiller(query);
         }
         while (query.Length != previous.Length);
 
-        return query.Length == 0 ? null : query;
-    }
-
-    private static string StripLeadingFiller(string text)
-    {
-        foreach (var filler in LeadingFillers)
-        {
-            if (text.StartsWith(filler, StringComparison.Ordinal) && EndsWordAt(text, filler, filler.Length))
-            {
-                return text[filler.Length..];
-            }
-        }
-
-        return text;
+        return query;
     }
 
     private static string StripTrailingFiller(string text)
     {
-        foreach (var filler in TrailingFillers)
+        foreach (var filler in Phrases.TrailingFillers)
         {
             if (text.EndsWith(filler, StringComparison.Ordinal) && StartsWordAt(text, filler, text.Length - filler.Length))
             {
@@ -198,8 +428,8 @@ public static class MessageParser
             }
         }
 
-        // "17号场", "2.17场": a lone 场 is filler only right after a date.
-        if (text.Length >= 2 && text[^1] == '场' && (char.IsAsciiDigit(text[^2]) || text[^2] is '日' or '号'))
+        // "17号场", "2.17场": a lone 场 is filler only right after a date, or it would eat the end of 市场.
+        if (text.Length >= 2 && text[^1] is '场' or '期' && (char.IsAsciiDigit(text[^2]) || text[^2] is '日' or '号'))
         {
             return text[..^1];
         }
@@ -208,11 +438,12 @@ public static class MessageParser
     }
 
     // English fillers are whole words ("forum" does not lose "for"); Chinese ones have no word boundaries.
-    private static bool EndsWordAt(string text, string filler, int index) =>
-        !char.IsAsciiLetter(filler[0]) || index == text.Length || !char.IsAsciiLetterOrDigit(text[index]);
-
     private static bool StartsWordAt(string text, string filler, int index) =>
         !char.IsAsciiLetter(filler[0]) || index == 0 || !char.IsAsciiLetterOrDigit(text[index - 1]);
+
+    /// <summary>The length of the space, punctuation or symbol (an emoji is two chars) at <paramref name="index"/>, or 0.</summary>
+    private static int NoiseLengthAt(string text, int index) =>
+        Rune.DecodeFromUtf16(text.AsSpan(index), out var rune, out var length) == System.Buffers.OperationStatus.Done && IsNoise(rune) ? length : 0;
 
     private static bool IsOnlyQuestionMarks(string text) =>
         text.Length > 0 && text.AsSpan().IndexOfAnyExcept('?') < 0;

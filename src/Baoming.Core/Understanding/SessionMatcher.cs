@@ -38,11 +38,14 @@ public static partial class SessionMatcher
             return result;
         }
 
-        if (TryFindDate(TextNormalizer.Normalize(query), out var date))
+        if (TryFindDates(TextNormalizer.Normalize(query), out var dates))
         {
-            // A date is precise: a wrong one must not fall through to a looser text match.
-            var onDate = candidates.Where(s => date.Matches(TimeZoneInfo.ConvertTime(s.StartsAt, zone)));
-            return TryDecide(onDate, out result) ? result : new MatchResult.None();
+            // A date is precise: a wrong one must not fall through to a looser text match. A date and a
+            // name that point at different sessions ("2月10日 元宇宙") match nothing rather than one of them.
+            var onDate = candidates.Where(s => dates.Any(d => d.Matches(TimeZoneInfo.ConvertTime(s.StartsAt, zone)))).ToList();
+            var named = candidates.Where(s => Terms(s).Any(term => Contains(words, Words(term)))).ToList();
+            var both = named.Count == 0 ? onDate : onDate.Intersect(named).ToList();
+            return TryDecide(both, out result) ? result : new MatchResult.None();
         }
 
         var byText = candidates.Where(s =>
@@ -50,6 +53,90 @@ public static partial class SessionMatcher
             || (compact.Length >= MinTitleQueryLength && Contains(Words(s.Title), words)));
         return TryDecide(byText, out result) ? result : new MatchResult.None();
     }
+
+    /// <summary>
+    /// Does the query say nothing beyond naming <paramref name="session"/>? "元宇宙", "2月17日 元宇宙" and
+    /// "话题交流" do; "好多人 元宇宙" or "元宇宙 讨论会的录像" carry words the bot did not understand, so the
+    /// conversation offers the button instead of signing up: a wrong sign-up costs more than one tap.
+    /// </summary>
+    public static bool IsOnlyAbout(string query, Session session, TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(zone);
+
+        if (Contains(Words(session.Title), Words(query)))
+        {
+            return true;
+        }
+
+        var rest = TextNormalizer.Normalize(query);
+        foreach (var pattern in DatePatterns)
+        {
+            rest = pattern.Replace(rest, " ");
+        }
+
+        rest = ClockTime().Replace(Words(rest), " ");
+        foreach (var term in Terms(session).Select(Words).Where(t => t.Length > 0).OrderByDescending(t => t.Length))
+        {
+            rest = rest.Replace(term, " ", StringComparison.Ordinal);
+        }
+
+        var title = Compact(session.Title);
+        var unexplained = 0;
+        foreach (var word in rest.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            unexplained += Unexplained(word, title);
+        }
+
+        return unexplained < MaxUnexplained;
+    }
+
+    private const int MaxUnexplained = 2;
+
+    /// <summary>Letters in <paramref name="word"/> that are not filler the parser knows (的, 选题会, 谢谢, ok, the …).</summary>
+    private static int Unexplained(string word, string title)
+    {
+        if (IsAsciiWords(word))
+        {
+            return Phrases.IsFiller(word) || Contains(Words(title), word) ? 0 : word.Length;
+        }
+
+        var count = 0;
+        for (var i = 0; i < word.Length;)
+        {
+            var known = Math.Max(Phrases.FillerLengthAt(word, i), TitlePartLengthAt(word, i, title));
+            if (known > 0)
+            {
+                i += known;
+                continue;
+            }
+
+            if (char.IsLetterOrDigit(word[i]))
+            {
+                count++;
+            }
+
+            i++;
+        }
+
+        return count;
+    }
+
+    /// <summary>The longest piece (two characters or more) of the title starting at <paramref name="index"/>: "汽车产业" names the session too.</summary>
+    private static int TitlePartLengthAt(string word, int index, string title)
+    {
+        var length = 0;
+        while (index + length < word.Length && title.Contains(word.AsSpan(index, length + 1), StringComparison.Ordinal))
+        {
+            length++;
+        }
+
+        return length >= MinTitleQueryLength ? length : 0;
+    }
+
+    // "19:30" after Words: "19 30".
+    [GeneratedRegex(@"(?<![0-9])[0-9]{1,2} [0-9]{2}(?![0-9])", RegexOptions.CultureInvariant)]
+    private static partial Regex ClockTime();
 
     private static bool TryDecide(IEnumerable<Session> matches, out MatchResult result)
     {
@@ -79,7 +166,12 @@ public static partial class SessionMatcher
 
         if (!IsAsciiWords(needle))
         {
-            return Compact(haystack).Contains(Compact(needle), StringComparison.Ordinal);
+            // A one-character alias (车) must be a word of its own in the query: inside 车上 or 火车 it is
+            // someone's sentence, and a wrong sign-up costs more than a question.
+            var compactNeedle = Compact(needle);
+            return compactNeedle.Length == 1
+                ? haystack.Split(' ').Contains(compactNeedle, StringComparer.Ordinal)
+                : Compact(haystack).Contains(compactNeedle, StringComparison.Ordinal);
         }
 
         for (var at = haystack.IndexOf(needle, StringComparison.Ordinal);
@@ -130,20 +222,26 @@ public static partial class SessionMatcher
 
     private static string Compact(string text) => Words(text).Replace(" ", "", StringComparison.Ordinal);
 
-    private static bool TryFindDate(string normalized, out DateQuery date)
+    /// <summary>The dates of the first pattern that finds any ("2月10日和2月17日" → both).</summary>
+    private static bool TryFindDates(string normalized, out List<DateQuery> dates)
     {
+        dates = [];
         foreach (var pattern in DatePatterns)
         {
             foreach (Match match in pattern.Matches(normalized))
             {
-                if (DateQuery.TryCreate(match, out date))
+                if (DateQuery.TryCreate(match, out var date))
                 {
-                    return true;
+                    dates.Add(date);
                 }
+            }
+
+            if (dates.Count > 0)
+            {
+                return true;
             }
         }
 
-        date = default;
         return false;
     }
 

@@ -4,7 +4,7 @@ namespace Baoming.Core.Understanding;
 
 /// <summary>
 /// Brings what members type into one comparable form: NFKC (full-width → ASCII), no invisible
-/// characters, simplified 报/场/号, single spaces, lower-case ASCII.
+/// characters, Traditional characters in their Simplified form, single spaces, lower-case ASCII.
 /// </summary>
 public static class TextNormalizer
 {
@@ -79,7 +79,7 @@ public static class TextNormalizer
             or '\u061C' // Arabic letter mark: a bidi control outside the ranges above
             or '\uFFFE' or '\uFFFF';
 
-    /// <summary>Trims, turns every whitespace run into one space and maps a few traditional characters.</summary>
+    /// <summary>Trims, turns every whitespace run into one space and maps Traditional characters to Simplified.</summary>
     private static string CollapseWhitespace(string text)
     {
         var builder = new StringBuilder(text.Length);
@@ -105,19 +105,10 @@ public static class TextNormalizer
     }
 
     /// <summary>
-    /// Traditional forms of the few characters the bot's phrases use, so Hong Kong and Taiwan
-    /// members' "報名", "這場", "幫助", "我報了什麼" are understood. Not a general converter.
+    /// Traditional characters become Simplified (OpenCC's character table), so Hong Kong and Taiwan
+    /// members' "報名", "報個名", "那場" and Traditional session names are understood.
     /// </summary>
-    private static char Simplify(char c) => c switch
-    {
-        '報' => '报',
-        '場' => '场',
-        '號' => '号',
-        '幫' => '帮',
-        '這' => '这',
-        '麼' => '么',
-        _ => c,
-    };
+    private static char Simplify(char c) => TraditionalToSimplified.Map(c);
 
     internal static string LowerAscii(string text)
     {

@@ -95,9 +95,21 @@ public sealed class Conversation(
                 var open = await sessions.GetOpenAsync(cancellationToken);
                 return SessionMatcher.Match(query, open, zone) switch
                 {
+                    // Words the bot did not understand around the session's name: say what it understood and offer the button.
+                    MatchResult.One one when !SessionMatcher.IsOnlyAbout(query, one.Session, zone) => Response.To(chat, texts.OfferSignUp(one.Session)),
                     MatchResult.One one => await SignUpAsync(incoming, one.Session.Id, texts, cancellationToken) ?? Response.To(chat, texts.NoMatch(query, open)),
                     MatchResult.Many many => Response.To(chat, texts.Ambiguous(query, many.Sessions)),
                     _ => Response.To(chat, texts.NoMatch(query, open)),
+                };
+
+            case Intent.Ask { Query: var question }:
+                // A question never signs up: it gets the session's button ("要报名「…」吗？"), or the list.
+                var offered = await sessions.GetOpenAsync(cancellationToken);
+                return (question is null ? new MatchResult.None() : SessionMatcher.Match(question, offered, zone)) switch
+                {
+                    MatchResult.One one => Response.To(chat, texts.OfferSignUp(one.Session)),
+                    MatchResult.Many many => Response.To(chat, texts.Ambiguous(question!, many.Sessions)),
+                    _ => Response.To(chat, texts.SessionList(offered)),
                 };
 
             case Intent.Start { Payload: { } payload }:
@@ -107,7 +119,7 @@ public sealed class Conversation(
                     : Response.To(chat, texts.SessionList(await sessions.GetOpenAsync(cancellationToken)));
 
             case Intent.Cancel cancel:
-                return await CancelAsync(incoming, cancel.Query, texts, cancellationToken);
+                return await CancelAsync(incoming, cancel.Query, cancel.IsQuestion, texts, cancellationToken);
 
             case Intent.MySignups:
                 return Response.To(chat, texts.MySignups(await registrations.ListForMemberAsync(incoming.From.UserId, time.GetUtcNow(), cancellationToken)));
@@ -174,7 +186,7 @@ public sealed class Conversation(
         return new Response([new Outgoing(incoming.ChatId, reply)], FirstLine(reply));
     }
 
-    private async Task<Response> CancelAsync(Incoming incoming, string? query, Texts texts, CancellationToken cancellationToken)
+    private async Task<Response> CancelAsync(Incoming incoming, string? query, bool isQuestion, Texts texts, CancellationToken cancellationToken)
     {
         var mine = await registrations.ListForMemberAsync(incoming.From.UserId, time.GetUtcNow(), cancellationToken);
         var candidates = mine.Select(s => s.Session).ToList();
@@ -191,6 +203,12 @@ public sealed class Conversation(
                 MatchResult.Many many => [.. many.Sessions],
                 _ => candidates,
             };
+        }
+
+        if (isQuestion)
+        {
+            // "能取消吗？" is asked, not decided: the buttons, and nothing cancelled until one is pressed.
+            return Response.To(incoming.ChatId, candidates.Count == 1 ? texts.OfferCancel(candidates[0]) : texts.ChooseToCancel(candidates));
         }
 
         return candidates.Count == 1

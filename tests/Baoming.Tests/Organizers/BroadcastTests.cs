@@ -175,8 +175,8 @@ public sealed class BroadcastTests : IAsyncDisposable
         var sent = ToMembers();
         Assert.Equal(300, sent.Count);
         var seconds = (sent[^1].SentAt - sent[0].SentAt).TotalSeconds;
-        // 300 at 50/s (less the limiter's 3 % headroom) take about 6 s; a pause per group 429 would take minutes.
-        Assert.True(sent.Count - 1 >= 0.8 * Rate * seconds, $"broadcast ran at {(sent.Count - 1) / seconds:0.0}/s with a limit of {Rate}/s");
+        // 300 at 50/s take about 6 s (at least half the limit even on a loaded machine); a pause per group 429 took minutes (0.8/s).
+        Assert.True(sent.Count - 1 >= 0.5 * Rate * seconds, $"broadcast ran at {(sent.Count - 1) / seconds:0.0}/s with a limit of {Rate}/s");
         Assert.True(answered.Max() < TimeSpan.FromSeconds(3), $"slowest private sign-up answered in {answered.Max().TotalSeconds:0.0} s");
         Assert.Empty(bot.Telegram.MessagesTo(Group));
     }
