@@ -111,4 +111,24 @@ public sealed class CallbackDataTests
         // Act & Assert
         Assert.Throws<ArgumentOutOfRangeException>(() => CallbackData.SignUp(id));
     }
+
+    [Fact]
+    public void A_session_list_page_round_trips_and_is_not_a_session_button()
+    {
+        var data = CallbackData.SessionPage(3);
+
+        Assert.True(CallbackData.TryParseSessionPage(data, out var page));
+        Assert.Equal(3, page);
+        Assert.False(CallbackData.TryParse(data, out _));
+        Assert.True(System.Text.Encoding.UTF8.GetByteCount(data) <= CallbackData.MaxBytes);
+    }
+
+    [Theory]
+    [InlineData("sp:")]
+    [InlineData("sp:-1")]
+    [InlineData("sp:01")]
+    [InlineData("sp:99999999999999999999")]
+    [InlineData("su:1")]
+    [InlineData(null)]
+    public void A_forged_page_is_refused(string? data) => Assert.False(CallbackData.TryParseSessionPage(data, out _));
 }

@@ -48,4 +48,25 @@ public sealed class IcsCalendarTests
     {
         Assert.DoesNotContain("URL:", Build());
     }
+
+    [Fact]
+    public void Control_characters_in_any_field_cannot_start_a_line_of_their_own()
+    {
+        var session = Metaverse with
+        {
+            Title = "标题\rBEGIN:VEVENT\u0000\u0007\u001b",
+            Description = "说明\rATTENDEE:mailto:x@example.com\n第二行\u000b",
+        };
+
+        var ics = IcsCalendar.Build(session, "https://meeting.example.com/m\rX-INJECTED:1", new DateTimeOffset(2027, 1, 20, 4, 0, 0, TimeSpan.Zero), TimeSpan.FromMinutes(30));
+
+        // Every CR is part of a CRLF line end, every LF follows a CR, and no other C0 control remains.
+        Assert.DoesNotMatch("\r(?!\n)|(?<!\r)\n", ics);
+        Assert.DoesNotMatch("[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]", ics);
+        var lines = ics.Replace("\r\n ", "", StringComparison.Ordinal).Split("\r\n");
+        Assert.Single(lines, l => l == "BEGIN:VEVENT");
+        Assert.DoesNotContain(lines, l => l.StartsWith("ATTENDEE", StringComparison.Ordinal) || l.StartsWith("X-INJECTED", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("SUMMARY:标题", StringComparison.Ordinal) && l.Contains("BEGIN:VEVENT", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("DESCRIPTION:说明", StringComparison.Ordinal) && l.Contains("\\n第二行", StringComparison.Ordinal));
+    }
 }

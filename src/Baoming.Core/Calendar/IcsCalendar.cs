@@ -33,7 +33,7 @@ public static class IcsCalendar
 
         if (joinUrl is not null)
         {
-            lines.Add($"URL:{joinUrl}");
+            lines.Add($"URL:{StripControls(joinUrl)}");
         }
 
         lines.AddRange(
@@ -58,13 +58,24 @@ public static class IcsCalendar
 
     private static string Utc(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
 
-    /// <summary>RFC 5545 §3.3.11: backslash, semicolon and comma are escaped, newlines become \n.</summary>
-    private static string Escape(string value) => value
+    /// <summary>
+    /// RFC 5545 §3.3.11: backslash, semicolon and comma are escaped, newlines (CRLF, LF or a lone CR)
+    /// become \n. Other control characters are not allowed in TEXT and are dropped: a lone CR is a line
+    /// end to some readers, so it could otherwise start a property of its own.
+    /// </summary>
+    private static string Escape(string value) => StripControls(value
         .Replace("\\", "\\\\", StringComparison.Ordinal)
         .Replace(";", "\\;", StringComparison.Ordinal)
         .Replace(",", "\\,", StringComparison.Ordinal)
         .Replace("\r\n", "\\n", StringComparison.Ordinal)
-        .Replace("\n", "\\n", StringComparison.Ordinal);
+        .Replace("\r", "\\n", StringComparison.Ordinal)
+        .Replace("\n", "\\n", StringComparison.Ordinal));
+
+    /// <summary>Drops C0 controls (tab included) and DEL, which no field here needs.</summary>
+    private static string StripControls(string value) =>
+        value.AsSpan().ContainsAnyInRange('\0', '\u001f') || value.Contains('\u007f', StringComparison.Ordinal)
+            ? string.Concat(value.Where(c => !char.IsControl(c) || c > '\u007f'))
+            : value;
 
     /// <summary>
     /// RFC 5545 §3.1: lines end in CRLF and are folded at 75 octets (UTF-8) with CRLF + space,

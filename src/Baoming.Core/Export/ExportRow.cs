@@ -23,20 +23,24 @@ public sealed record ExportRow
 }
 
 /// <summary>
-/// A formatted cell: either text (already neutralised) or a number we wrote ourselves. Numbers stay
-/// numbers in XLSX and are never prefixed; text is what a spreadsheet could mistake for a formula.
+/// A formatted cell: either text or a number we wrote ourselves. Numbers stay numbers in XLSX and are
+/// never prefixed. Text is kept as it is: CSV writes it through <see cref="FormulaGuard"/> (a CSV cell
+/// has no type, so the spreadsheet decides), XLSX as a string cell, which is never run as a formula.
 /// </summary>
-public readonly record struct ExportCell(string? Text, long? Number)
+public readonly record struct ExportCell(string? PlainText, long? Number)
 {
     public static ExportCell Empty => default;
 
-    public bool IsEmpty => Text is null && Number is null;
+    public bool IsEmpty => PlainText is null && Number is null;
 
-    /// <summary>Text from anywhere (a member's name, a title): neutralised against formulas.</summary>
-    public static ExportCell FromText(string? text) => new(text is null ? null : FormulaGuard.Neutralise(text), null);
+    /// <summary>The text as CSV writes it: neutralised against formulas.</summary>
+    public string? Text => PlainText is null ? null : FormulaGuard.Neutralise(PlainText);
+
+    /// <summary>Text from anywhere (a member's name, a title).</summary>
+    public static ExportCell FromText(string? text) => new(text, null);
 
     public static ExportCell FromNumber(long? number) => new(null, number);
 
-    /// <summary>The cell as an XLSX value: a long, a string, or null for an empty cell.</summary>
-    public object? Value => Number is { } n ? n : Text;
+    /// <summary>The cell as an XLSX value: a long, a string (written as a string cell, no apostrophe), or null.</summary>
+    public object? Value => Number is { } n ? n : PlainText;
 }

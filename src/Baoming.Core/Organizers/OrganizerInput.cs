@@ -19,6 +19,9 @@ public enum InputError
     Empty,
     TooLong,
     BadHtml,
+    TitleTooLong,
+    AliasTooLong,
+    TooManyAliases,
 }
 
 /// <summary>A new session as typed in <c>/newsession KEY 2027-03-03 19:30 90 100 标题…</c>.</summary>
@@ -80,9 +83,22 @@ public static partial class OrganizerInput
             return Parsed.Fail<NewSession>(InputError.BadCapacity, parts[4]);
         }
 
-        return parts.Length < 6 || parts[5].Trim().Length == 0
-            ? Parsed.Fail<NewSession>(InputError.MissingTitle)
-            : Parsed.Ok<NewSession>(new NewSession(parts[0], when.Value, minutes, capacity, parts[5].Trim()));
+        var title = ParseTitle(parts.Length < 6 ? "" : parts[5]);
+        return title.IsOk
+            ? Parsed.Ok<NewSession>(new NewSession(parts[0], when.Value, minutes, capacity, title.Value!))
+            : Parsed.Fail<NewSession>(title.Error!.Value, title.Detail);
+    }
+
+    /// <summary>A title, trimmed: present and within <see cref="SessionLimits.MaxTitleLength"/>, as in the configuration.</summary>
+    public static Parsed<string> ParseTitle(string text)
+    {
+        var title = text.Trim();
+        return title.Length switch
+        {
+            0 => Parsed.Fail<string>(InputError.MissingTitle),
+            > SessionLimits.MaxTitleLength => Parsed.Fail<string>(InputError.TitleTooLong, title.Length.ToString(CultureInfo.InvariantCulture)),
+            _ => Parsed.Ok(title),
+        };
     }
 
     /// <summary>"2027-03-03" and "19:30" in <paramref name="zone"/>; refused when not after <paramref name="now"/>.</summary>
@@ -121,6 +137,20 @@ public static partial class OrganizerInput
         text.Trim() == "-"
             ? []
             : [.. text.Split([',', '，', '、'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal)];
+
+    /// <summary><see cref="ParseAliases"/> within <see cref="SessionLimits"/>: each alias and their number are capped.</summary>
+    public static Parsed<IReadOnlyList<string>> ParseAliasList(string text)
+    {
+        var aliases = ParseAliases(text);
+        if (aliases.FirstOrDefault(a => a.Length > SessionLimits.MaxAliasLength) is { } tooLong)
+        {
+            return Parsed.Fail<IReadOnlyList<string>>(InputError.AliasTooLong, tooLong);
+        }
+
+        return aliases.Count > SessionLimits.MaxAliases
+            ? Parsed.Fail<IReadOnlyList<string>>(InputError.TooManyAliases, aliases.Count.ToString(CultureInfo.InvariantCulture))
+            : Parsed.Ok(aliases);
+    }
 
     /// <summary>An http(s) join link, or "-" to clear it (null).</summary>
     public static Parsed<string?> ParseLink(string text)

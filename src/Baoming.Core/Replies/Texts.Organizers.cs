@@ -97,7 +97,7 @@ public sealed partial class Texts
         InputError.MissingTitle => Pick("缺少标题。", "The title is missing."),
         InputError.BadLink => Pick($"链接「{Clip(detail ?? "")}」无效：请给 https:// 开头的完整链接，或 - 清除。", $"The link \"{Clip(detail ?? "")}\" is invalid: give a full https:// link, or - to clear it."),
         InputError.UnknownField => Pick($"不认识的字段「{Clip(detail ?? "")}」。", $"Unknown field \"{Clip(detail ?? "")}\"."),
-        _ => "",
+        _ => LimitProblem(error, detail),
     };
 
     public Reply DuplicateKey(string key) => Reply.Plain(Pick(
@@ -334,4 +334,11 @@ public sealed partial class Texts
             (canChange ? "你是管理员，可以在面板里重试或删除任务。" : "你是组织者，面板对你是只读的。"),
         $"Your login link for the job dashboard (valid for {minutes} minutes; it is yours alone, don't forward it):\n{link}\n\n" +
             (canChange ? "As an admin you can retry or delete jobs there." : "As an organizer you have read-only access.")));
+
+    // ── Who sees what ──────────────────────────────────────────────────────────────────────────
+
+    /// <summary>The not-reached list names people: only the broadcast's author and admins may have it.</summary>
+    public Reply NotReachedNotYours(long broadcastId) => Reply.Plain(Pick(
+        $"群发 #{broadcastId} 的未送达名单只有这次群发的发起人或管理员可以查看。",
+        $"Only the author of broadcast #{broadcastId} or an admin can see who it did not reach."));
 }

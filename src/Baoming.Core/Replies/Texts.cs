@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Baoming.Core.Export;
+using Baoming.Core.Organizers;
 using Baoming.Core.Understanding;
 
 namespace Baoming.Core.Replies;
@@ -24,7 +25,11 @@ public sealed partial class Texts(Language language, TimeZoneInfo zone)
 
     private string Pick(string zh, string en) => IsEnglish ? en : zh;
 
-    public Reply SessionList(IReadOnlyList<Session> open, string? note = null)
+    /// <summary>
+    /// The open sessions, soonest first, a page at a time: Telegram refuses a keyboard that is too large,
+    /// so twenty sessions show eight buttons and 更多场次 for the next page. A forged page shows the last one.
+    /// </summary>
+    public Reply SessionList(IReadOnlyList<Session> open, string? note = null, int page = 0)
     {
         var text = new StringBuilder();
         if (note is not null)
@@ -38,12 +43,21 @@ public sealed partial class Texts(Language language, TimeZoneInfo zone)
             return Reply.Plain(text.ToString());
         }
 
+        var pages = (open.Count + SessionPageSize - 1) / SessionPageSize;
+        page = Math.Clamp(page, 0, pages - 1);
+        var shown = open.OrderBy(s => s.StartsAt).ThenBy(s => s.Id).Skip(page * SessionPageSize).Take(SessionPageSize).ToList();
         text.Append(Pick("近期可以报名的选题会：", "Upcoming sessions open for sign-up:")).Append('\n');
-        AppendNumbered(text, open, s => When(s));
+        AppendNumbered(text, shown, s => When(s), first: page * SessionPageSize + 1);
         text.Append('\n').Append(Pick(
             "点下面的按钮报名，或直接发送「报名 元宇宙」「报名 2月17日」这样的消息。",
             "Tap a button to sign up, or send e.g. \"sign up metaverse\"."));
-        return Reply.WithButtons(text.ToString(), open.Select(SignUpButton));
+        var buttons = shown.Select(SignUpButton).ToList();
+        if (page < pages - 1)
+        {
+            buttons.Add(new Button(Pick($"更多场次（{page + 2}/{pages}）", $"More sessions ({page + 2}/{pages})"), CallbackData.SessionPage(page + 1)));
+        }
+
+        return Reply.WithButtons(text.ToString(), buttons);
     }
 
     public Reply NoMatch(string query, IReadOnlyList<Session> open) =>
@@ -62,8 +76,7 @@ public sealed partial class Texts(Language language, TimeZoneInfo zone)
         Pick($"要报名「{session.Title}」（{When(session)}）吗？点下面的按钮即可报名。", $"Sign up for \"{session.Title}\" ({When(session)})? Tap the button to sign up."),
         [SignUpButton(session)]);
 
-    public Button SignUpButton(Session session) =>
-        new(Pick($"报名：{session.Title}（{Day(session)}）", $"Sign up: {session.Title} ({Day(session)})"), CallbackData.SignUp(session.Id));
+    public Button SignUpButton(Session session) => TitledButton(Pick("报名：", "Sign up: "), session, CallbackData.SignUp(session.Id));
 
     public Reply Confirmed(Session session, bool includeJoinUrl)
     {
@@ -196,7 +209,7 @@ public sealed partial class Texts(Language language, TimeZoneInfo zone)
     /// <summary>A question about cancelling one session ("元宇宙能取消吗？"): nothing is cancelled until the button is pressed.</summary>
     public Reply OfferCancel(Session session) => Reply.WithButtons(
         Pick($"要取消「{session.Title}」（{When(session)}）的报名吗？点下面的按钮即可取消。", $"Cancel your sign-up for \"{session.Title}\" ({When(session)})? Tap the button to cancel."),
-        [new Button(Pick($"取消：{session.Title}（{Day(session)}）", $"Cancel: {session.Title} ({Day(session)})"), CallbackData.Cancel(session.Id))]);
+        [TitledButton(Pick("取消：", "Cancel: "), session, CallbackData.Cancel(session.Id))]);
 
     public Reply ChooseToCancel(IReadOnlyList<Session> sessions) => Reply.WithButtons(
         Pick("你报名了多个场次，要取消哪一场？", "You're signed up for several sessions. Which one do you want to cancel?"),
@@ -432,11 +445,11 @@ public sealed partial class Texts(Language language, TimeZoneInfo zone)
 
     private static string Megabytes(long bytes) => (bytes / (1024.0 * 1024)).ToString("0.#", CultureInfo.InvariantCulture);
 
-    private static void AppendNumbered(StringBuilder text, IReadOnlyList<Session> sessions, Func<Session, string> detail)
+    private static void AppendNumbered(StringBuilder text, IReadOnlyList<Session> sessions, Func<Session, string> detail, int first = 1)
     {
         for (var i = 0; i < sessions.Count; i++)
         {
-            text.Append(CultureInfo.InvariantCulture, $"{i + 1}. {sessions[i].Title} — {detail(sessions[i])}\n");
+            text.Append(CultureInfo.InvariantCulture, $"{first + i}. {sessions[i].Title} — {detail(sessions[i])}\n");
         }
     }
 
@@ -453,4 +466,49 @@ public sealed partial class Texts(Language language, TimeZoneInfo zone)
         var length = char.IsHighSurrogate(query[Max - 1]) ? Max - 1 : Max;
         return string.Concat(query.AsSpan(0, length), "…");
     }
+
+    /// <summary>How many sessions one 报名 list shows before 更多场次.</summary>
+    public const int SessionPageSize = 8;
+
+    /// <summary>The longest button text we write: a title is clipped to fit, the date after it is kept.</summary>
+    public const int ButtonTextMax = 40;
+
+    /// <summary>"报名：TITLE（DATE）" with the title clipped so the whole stays within <see cref="ButtonTextMax"/>.</summary>
+    private Button TitledButton(string verb, Session session, string data)
+    {
+        var date = Pick($"（{Day(session)}）", $" ({Day(session)})");
+        return new Button(verb + ClipTo(session.Title, ButtonTextMax - verb.Length - date.Length) + date, data);
+    }
+
+    /// <summary>At most <paramref name="max"/> characters, the last being "…" when cut; never half an emoji.</summary>
+    private static string ClipTo(string text, int max)
+    {
+        if (text.Length <= max)
+        {
+            return text;
+        }
+
+        var length = Math.Max(max - 1, 0);
+        if (length > 0 && char.IsHighSurrogate(text[length - 1]))
+        {
+            length--;
+        }
+
+        return string.Concat(text.AsSpan(0, length), "…");
+    }
+
+    /// <summary>The caps shared with the configuration (<see cref="SessionLimits"/>), for <see cref="InputProblem"/>.</summary>
+    private string LimitProblem(InputError error, string? detail) => error switch
+    {
+        InputError.TitleTooLong => Pick(
+            $"标题太长了（{detail} 个字），最多 {SessionLimits.MaxTitleLength} 个字。",
+            $"The title is too long ({detail} characters); at most {SessionLimits.MaxTitleLength}."),
+        InputError.AliasTooLong => Pick(
+            $"别名「{Clip(detail ?? "")}」太长了，每个别名最多 {SessionLimits.MaxAliasLength} 个字。",
+            $"The alias \"{Clip(detail ?? "")}\" is too long; at most {SessionLimits.MaxAliasLength} characters each."),
+        InputError.TooManyAliases => Pick(
+            $"别名太多了（{detail} 个），最多 {SessionLimits.MaxAliases} 个。",
+            $"Too many aliases ({detail}); at most {SessionLimits.MaxAliases}."),
+        _ => "",
+    };
 }

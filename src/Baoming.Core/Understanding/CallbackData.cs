@@ -34,6 +34,7 @@ public static class CallbackData
     private const string CancelPrefix = "cx:";
     private const string CalendarPrefix = "ic:";
     private const string AttendPrefix = "ok:";
+    private const string SessionPagePrefix = "sp:";
 
     public static string SignUp(long sessionId) => Build(SignUpPrefix, sessionId);
 
@@ -42,6 +43,21 @@ public static class CallbackData
     public static string Calendar(long sessionId) => Build(CalendarPrefix, sessionId);
 
     public static string Attend(long sessionId) => Build(AttendPrefix, sessionId);
+
+    /// <summary>"More sessions": page <paramref name="page"/> (0 is the first) of the 报名 list.</summary>
+    public static string SessionPage(int page) => Build(SessionPagePrefix, page);
+
+    /// <summary>A page of the 报名 list; any number parses (the list clamps it), only the exact form written here.</summary>
+    public static bool TryParseSessionPage(string? data, out int page)
+    {
+        page = 0;
+        return data is not null
+            && data.StartsWith(SessionPagePrefix, StringComparison.Ordinal)
+            && data.Length <= MaxBytes
+            && TryParseId(data.AsSpan(SessionPagePrefix.Length), out var id)
+            && id <= int.MaxValue
+            && (page = (int)id) > 0;
+    }
 
     public static bool TryParse(string? data, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ButtonAction? action)
     {

@@ -353,7 +353,10 @@ public sealed class StopButton(BroadcastRepository broadcasts, AuditLog audit, I
     }
 }
 
-/// <summary>"bn:7": the people a broadcast did not reach, as a CSV the organizer can work through by other means.</summary>
+/// <summary>
+/// "bn:7": the people a broadcast did not reach, as a CSV the organizer can work through by other means.
+/// It names people (ids, usernames, names), so only the broadcast's author and admins get it, whoever holds the button's data.
+/// </summary>
 public sealed class NotReachedButton(BroadcastRepository broadcasts, AuditLog audit, IServiceProvider services) : IButtonHandler
 {
     private static readonly string[] Columns = ["telegram_user_id", "username", "display_name", "state"];
@@ -365,9 +368,14 @@ public sealed class NotReachedButton(BroadcastRepository broadcasts, AuditLog au
     public async Task<Response?> HandleAsync(ChatContext context, string payload, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (!OrganizerButtons.TryParseId(payload, out var id) || await broadcasts.FindAsync(id, cancellationToken) is null)
+        if (!OrganizerButtons.TryParseId(payload, out var id) || await broadcasts.FindAsync(id, cancellationToken) is not { } broadcast)
         {
             return null;
+        }
+
+        if (broadcast.AuthorId != context.MemberId && context.Role < Role.Admin)
+        {
+            return context.Reply(context.Texts.NotReachedNotYours(id));
         }
 
         var rows = await broadcasts.NotReachedAsync(id, cancellationToken);

@@ -152,6 +152,11 @@ public sealed class Conversation(
                 _ => null,
             };
         }
+        else if (CallbackData.TryParseSessionPage(data, out var page))
+        {
+            // 更多场次: the next page of the list, read afresh (a forged page shows the last one).
+            response = Response.To(incoming.ChatId, texts.SessionList(await sessions.GetOpenAsync(cancellationToken), page: page));
+        }
         else if (data?.IndexOf(':', StringComparison.Ordinal) is > 0 and var colon && buttons.TryGetValue(data[..colon], out var handler))
         {
             // The role is checked on every press: a forwarded or replayed organizer button does nothing for anyone else.

@@ -61,8 +61,25 @@ public static class Commands
         sessions.Subcommands.Add(list);
         root.Subcommands.Add(sessions);
 
-        root.Subcommands.Add(Export.ExportCli.Build());
+        root.Subcommands.Add(RequireExportArguments(Export.ExportCli.Build()));
 
         return root;
+    }
+
+    /// <summary>The export's arguments checked by the parser, so a mistake is a command-line error (exit 2, on stderr) like any other.</summary>
+    private static Command RequireExportArguments(Command export)
+    {
+        export.Options.Single(o => o.Name == "--session").Required = true;
+        var format = export.Options.Single(o => o.Name == "--format");
+        string[] formats = ["csv", "xlsx"];
+        format.CompletionSources.Add(formats);
+        format.Validators.Add(result =>
+        {
+            if (result.Tokens is [{ Value: var value }] && !formats.Contains(value, StringComparer.OrdinalIgnoreCase))
+            {
+                result.AddError($"--format must be {string.Join(" or ", formats)}, not '{value}'.");
+            }
+        });
+        return export;
     }
 }

@@ -72,6 +72,8 @@ internal static class HostRunner
         EmbeddedPostgres? embedded = null;
         try
         {
+            // Before anything starts: a misspelt key would otherwise leave its default in force without a word.
+            UnknownSettings.ThrowIfAny(builder.Configuration);
             using (var startupLoggers = LoggerFactory.Create(logging => logging
                 .SetMinimumLevel(LogLevel.Warning)
                 .AddSimpleConsole(o => o.SingleLine = true)

@@ -1,4 +1,5 @@
 using Baoming.Hosting;
+using Baoming.Telegram;
 using Baoming.Web;
 
 namespace Baoming.Cli;
@@ -15,6 +16,21 @@ internal static class RunCommand
                 "BAOMING_CONFIG, the environment variable Telegram__BotToken, or a secret file), or try the bot in this terminal " +
                 "first: dotnet run --project src/Baoming -- shell");
             return Task.FromResult(HostRunner.ConfigurationError);
+        }
+
+        if (BaomingHost.UsesEmbeddedDatabase(builder.Configuration))
+        {
+            if (Enum.TryParse<TelegramMode>(builder.Configuration["Telegram:Mode"], ignoreCase: true, out var mode) && mode == TelegramMode.Webhook)
+            {
+                // Webhook mode is a deployment: several instances behind a balancer must share one database, and
+                // a private cluster per instance would split sign-ups between them without a word.
+                Console.Error.WriteLine(
+                    "ConnectionStrings:Postgres is required in webhook mode (Telegram:Mode=Webhook): set it to the PostgreSQL database the instances share.");
+                return Task.FromResult(HostRunner.ConfigurationError);
+            }
+
+            Console.Error.WriteLine(
+                "warning: ConnectionStrings:Postgres is not set, so the bot uses the embedded development database (for trying it out; set it in production).");
         }
 
         return HostRunner.RunAsync(

@@ -71,7 +71,8 @@ public sealed class Exporter(ExportReader reader, IOptions<CommunityOptions> com
 
     /// <summary>
     /// The header as the first row, then one dictionary per registration, made as MiniExcel asks for
-    /// it. The header is a row of its own so that a session with no registrations still has one
+    /// it. Text goes in as it is: MiniExcel writes a string as a string cell (never a formula), so the
+    /// CSV's leading apostrophe would only show. The header is a row of its own so that a session with no registrations still has one
     /// (MiniExcel takes column names from the first row, and an empty list has none).
     /// </summary>
     private async IAsyncEnumerable<IDictionary<string, object?>> ToSheetRows(IReadOnlyList<string> header, IAsyncEnumerable<ExportRow> rows)
@@ -80,7 +81,7 @@ public sealed class Exporter(ExportReader reader, IOptions<CommunityOptions> com
         var titles = new Dictionary<string, object?>(keys.Length);
         for (var i = 0; i < keys.Length; i++)
         {
-            titles[keys[i]] = FormulaGuard.Neutralise(header[i]);
+            titles[keys[i]] = header[i];
         }
 
         yield return titles;

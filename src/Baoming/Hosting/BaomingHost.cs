@@ -15,6 +15,7 @@ using Baoming.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.Logging.Console;
 
 namespace Baoming.Hosting;
@@ -24,6 +25,16 @@ public static class BaomingHost
 {
     /// <summary>Environment variables naming folders of secret files: ours, and systemd's credentials.</summary>
     private static readonly string[] SecretFolderVariables = ["BAOMING_SECRETS_DIR", "CREDENTIALS_DIRECTORY"];
+
+    /// <summary>Log levels of chatty libraries: their warnings and errors still show.</summary>
+    private static readonly Dictionary<string, string?> LoggingDefaults = new()
+    {
+        ["Logging:LogLevel:System.Net.Http"] = "Warning",
+        // Hangfire narrates every poll at Information.
+        ["Logging:LogLevel:Hangfire"] = "Warning",
+        // ASP.NET Core logs every request at Information; the lifetime lines (listening on …) stay.
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+    };
 
     /// <summary>
     /// Configuration, later sources winning: an operator's <c>appsettings.json</c> beside the binary (none
@@ -86,6 +97,9 @@ public static class BaomingHost
             builder.Configuration.AddInMemoryCollection(overrides);
         }
 
+        // The lowest priority, so any source may raise them (Logging__LogLevel__Hangfire=Information).
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = LoggingDefaults });
+
         ListSettings.TakeEachFromOneSource(builder.Configuration);
 
         // One line per event; Logging__Console__FormatterName=json switches to JSON lines, scopes included.
@@ -113,11 +127,6 @@ public static class BaomingHost
             OnlyProblemsOnStandardError(builder);
         }
 
-        builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
-        // Hangfire narrates every poll at Information; its warnings and errors still show.
-        builder.Logging.AddFilter("Hangfire", LogLevel.Warning);
-        // ASP.NET Core logs every request at Information; the lifetime lines (listening on …) stay.
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
     }
 
     /// <summary>

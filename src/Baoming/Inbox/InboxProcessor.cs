@@ -291,6 +291,13 @@ public sealed partial class InboxProcessor : BackgroundService
             return;
         }
 
+        if (update?.MyChatMember is { Chat.Type: ChatType.Private, NewChatMember.Status: ChatMemberStatus.Member } unblocked)
+        {
+            // Unblocked: no row is made here (they become a member when they write), an existing one is reachable again.
+            await Retry.UntilDoneAsync(ct => members.MarkReachableAsync(unblocked.From.Id, ct), logger, stoppingToken);
+            return;
+        }
+
         if (incoming is null)
         {
             return;

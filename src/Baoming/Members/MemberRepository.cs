@@ -80,4 +80,12 @@ public sealed class MemberRepository(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(Sql, new { id }, cancellationToken: cancellationToken));
     }
+
+    /// <summary>They unblocked the bot (my_chat_member back to "member"): broadcasts and reminders reach them again.</summary>
+    public async Task MarkReachableAsync(long id, CancellationToken cancellationToken)
+    {
+        const string Sql = "update members set unreachable_at = null where id = @id and unreachable_at is not null";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(Sql, new { id }, cancellationToken: cancellationToken));
+    }
 }

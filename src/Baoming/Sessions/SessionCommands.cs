@@ -137,7 +137,13 @@ public sealed class EditSessionCommand(
         switch (field)
         {
             case "title":
-                edit = new SessionEdit { Title = value };
+                var title = OrganizerInput.ParseTitle(value);
+                if (!title.IsOk)
+                {
+                    return context.Reply(texts.EditSessionUsage(texts.InputProblem(title.Error!.Value, title.Detail)));
+                }
+
+                edit = new SessionEdit { Title = title.Value };
                 break;
 
             case "time":
@@ -161,7 +167,13 @@ public sealed class EditSessionCommand(
                 break;
 
             case "aliases":
-                edit = new SessionEdit { Aliases = OrganizerInput.ParseAliases(value) };
+                var aliases = OrganizerInput.ParseAliasList(value);
+                if (!aliases.IsOk)
+                {
+                    return context.Reply(texts.EditSessionUsage(texts.InputProblem(aliases.Error!.Value, aliases.Detail)));
+                }
+
+                edit = new SessionEdit { Aliases = aliases.Value };
                 break;
 
             case "capacity":

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Baoming.Core.Organizers;
 
 namespace Baoming.Sessions;
 
@@ -10,9 +11,10 @@ public sealed class SessionConfig
     public string Key { get; set; } = "";
 
     [Required(ErrorMessage = "Sessions:N:Title is required.")]
-    [StringLength(200, MinimumLength = 1, ErrorMessage = "Sessions:N:Title must be 1-200 characters.")]
+    [StringLength(SessionLimits.MaxTitleLength, MinimumLength = 1, ErrorMessage = "Sessions:N:Title must be {2}-{1} characters.")]
     public string Title { get; set; } = "";
 
+    [MaxLength(SessionLimits.MaxAliases, ErrorMessage = "Sessions:N:Aliases may list at most {1} aliases.")]
     public List<string> Aliases { get; set; } = [];
 
     [Required(ErrorMessage = "Sessions:N:StartsAt is required (ISO 8601 with an offset, e.g. 2027-02-17T19:30:00+08:00).")]

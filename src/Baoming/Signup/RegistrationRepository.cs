@@ -23,7 +23,7 @@ public sealed record CancelResult(Session Session, CancelDecision Decision, IRea
 /// contesting the last seat are serialised, and the unique (session, member) constraint backs it up.
 /// Sign-ups for the same session share a transaction when they arrive together (see <see cref="MaxBatch"/>).
 /// </summary>
-public sealed class RegistrationRepository(NpgsqlDataSource dataSource, BaomingMetrics metrics, FollowUps.FollowUps followUps)
+public sealed class RegistrationRepository(NpgsqlDataSource dataSource, SessionRepository sessions, BaomingMetrics metrics, FollowUps.FollowUps followUps)
 {
     /// <summary>A waitlisted registration <c>r</c>'s 1-based place in line (null unless waitlisted).</summary>
     private const string ExistingWaitlistPosition = """
@@ -88,6 +88,9 @@ public sealed class RegistrationRepository(NpgsqlDataSource dataSource, BaomingM
 
     private readonly ConcurrentDictionary<long, SignupQueue> queues = new();
 
+    /// <summary>How many sessions have a sign-up queue (one each, kept for the process's life): for tests.</summary>
+    internal int QueueCount => queues.Count;
+
     /// <summary>
     /// Signs the member up (or waitlists them) under the session's row lock, in a batch with whatever other
     /// sign-ups for the session are waiting. Decisions are taken one by one in arrival order by
@@ -95,6 +98,12 @@ public sealed class RegistrationRepository(NpgsqlDataSource dataSource, BaomingM
     /// </summary>
     public async Task<SignupResult?> SignUpAsync(long memberId, long sessionId, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        // A queue is kept for each session ever signed up for: a forged id ("su:<any number>") must not add one.
+        if (!await ExistsAsync(sessionId, cancellationToken))
+        {
+            return null;
+        }
+
         var request = new PendingSignup(memberId, now);
         var queue = queues.GetOrAdd(sessionId, id => new SignupQueue(id));
         if (queue.Add(request))
@@ -105,6 +114,14 @@ public sealed class RegistrationRepository(NpgsqlDataSource dataSource, BaomingM
 
         return await request.Result.Task.WaitAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// Open sessions come from the cached list (no query for the usual press); any other id is looked up,
+    /// so a past or cancelled session's button still gets its "closed" answer rather than the stale notice.
+    /// </summary>
+    private async Task<bool> ExistsAsync(long sessionId, CancellationToken cancellationToken) =>
+        (await sessions.GetOpenAsync(cancellationToken)).Any(s => s.Id == sessionId)
+        || await sessions.FindAsync(sessionId, cancellationToken) is not null;
 
     private async Task DrainAsync(SignupQueue queue)
     {

@@ -56,13 +56,25 @@ public sealed record ReceivedUpdate(long UpdateId, string Kind, long ChatId, str
         var chat = Object(body, "chat") ?? Object(Object(body, "message"), "chat");
         // A button press is ordered with its presser's private chat, whichever chat the button is in.
         var chatId = kind == "callback_query" ? Long(from, "id") : Long(chat, "id") ?? Long(from, "id");
-        return new ReceivedUpdate(updateId, kind, chatId ?? 0, String(chat, "type"), SenderOf(kind, from), json);
+        var chatType = String(chat, "type");
+        return new ReceivedUpdate(updateId, kind, chatId ?? 0, chatType, SenderOf(kind, from, chatType), json);
     }
 
-    /// <summary>A person who wrote or pressed a button (never a bot): the profile the members table keeps.</summary>
-    private static MemberProfile? SenderOf(string kind, JsonElement? from)
+    /// <summary>
+    /// A person who wrote or pressed a button in their private chat with the bot (never a bot): the profile
+    /// the members table keeps. Only a private chat makes a member — the "everyone" a broadcast reaches is
+    /// who started the bot, not who spoke in a group it sits in. A button press without a message (an inline
+    /// message) is the presser's own.
+    /// </summary>
+    private static MemberProfile? SenderOf(string kind, JsonElement? from, string? chatType)
     {
-        if (kind is not ("message" or "callback_query") || Long(from, "id") is not { } id
+        var isPrivate = kind switch
+        {
+            "message" => chatType == "private",
+            "callback_query" => chatType is null or "private",
+            _ => false,
+        };
+        if (!isPrivate || Long(from, "id") is not { } id
             || (from!.Value.TryGetProperty("is_bot", out var isBot) && isBot.ValueKind == JsonValueKind.True))
         {
             return null;

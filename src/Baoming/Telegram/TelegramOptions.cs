@@ -32,7 +32,11 @@ public sealed class TelegramOptions
     public Uri? WebhookUri =>
         Web.HttpOptions.AsHttpUrl(WebhookUrl);
 
-    [RegularExpression("^[A-Za-z0-9_-]{1,256}$", ErrorMessage = "Telegram:WebhookSecret must be 1-256 characters of A-Z, a-z, 0-9, _ or -.")]
+    /// <summary>
+    /// Telegram allows 1-256 characters; fewer than 32 could be guessed by someone posting forged
+    /// updates, so they are refused (<c>openssl rand -hex 32</c> gives 64).
+    /// </summary>
+    [RegularExpression("^[A-Za-z0-9_-]{32,256}$", ErrorMessage = "Telegram:WebhookSecret must be 32-256 characters of A-Z, a-z, 0-9, _ or - (e.g. openssl rand -hex 32).")]
     public string? WebhookSecret { get; set; }
 
     /// <summary>Long-poll wait per getUpdates call.</summary>

@@ -12,7 +12,7 @@ using Npgsql;
 namespace Baoming.Web;
 
 /// <summary><c>/healthz</c>: the process answers. <c>/readyz</c>: the database, its migrations and Telegram.</summary>
-public static class Health
+public static partial class Health
 {
     private const string Ready = "ready";
 
@@ -50,7 +50,10 @@ public static class Health
         return http.Response.WriteAsync(text.ToString());
     }
 
-    private sealed class DatabaseCheck(NpgsqlDataSource dataSource) : IHealthCheck
+    [LoggerMessage(EventId = 950, Level = LogLevel.Warning, Message = "Readiness: the database is unreachable")]
+    private static partial void LogDatabaseUnreachable(ILogger logger, Exception exception);
+
+    private sealed class DatabaseCheck(NpgsqlDataSource dataSource, ILogger<DatabaseCheck> logger) : IHealthCheck
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken)
         {
@@ -66,7 +69,10 @@ public static class Health
             }
             catch (Exception e) when (e is NpgsqlException or OperationCanceledException || Retry.IsOutage(e))
             {
-                return HealthCheckResult.Unhealthy("unreachable: " + e.GetBaseException().Message);
+                // The body is public (a balancer's probe, anyone who asks): the reason goes to the log, where
+                // Npgsql's text (host, port, database) may be read by the operator only.
+                LogDatabaseUnreachable(logger, e);
+                return HealthCheckResult.Unhealthy("unreachable");
             }
         }
     }

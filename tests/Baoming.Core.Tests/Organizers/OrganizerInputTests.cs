@@ -67,4 +67,35 @@ public sealed class OrganizerInputTests
         Assert.Equal(4, TelegramHtml.Check("<b>ab</b>&amp;c").VisibleLength);
         Assert.Equal("ab&c", TelegramHtml.ToPlain("<b>ab</b>&amp;c"));
     }
+
+    [Fact]
+    public void A_title_longer_than_the_configured_cap_is_refused()
+    {
+        var title = new string('长', SessionLimits.MaxTitleLength + 1);
+
+        var parsed = OrganizerInput.ParseNewSession("ev 2027-03-03 19:30 90 100 " + title, Beijing, Now);
+
+        Assert.Equal(InputError.TitleTooLong, parsed.Error);
+    }
+
+    [Fact]
+    public void A_title_at_the_cap_is_accepted()
+    {
+        var title = new string('长', SessionLimits.MaxTitleLength);
+
+        Assert.Equal(title, OrganizerInput.ParseNewSession("ev 2027-03-03 19:30 90 100 " + title, Beijing, Now).Value?.Title);
+        Assert.Equal(title, OrganizerInput.ParseTitle(title).Value);
+        Assert.Equal(InputError.TitleTooLong, OrganizerInput.ParseTitle(title + "长").Error);
+        Assert.Equal(InputError.MissingTitle, OrganizerInput.ParseTitle("  ").Error);
+    }
+
+    [Fact]
+    public void Aliases_are_capped_in_length_and_number()
+    {
+        Assert.Equal(["元宇宙", "meta"], OrganizerInput.ParseAliasList("元宇宙, meta").Value);
+        Assert.Equal(InputError.AliasTooLong, OrganizerInput.ParseAliasList("ok," + new string('a', SessionLimits.MaxAliasLength + 1)).Error);
+        var many = string.Join(",", Enumerable.Range(1, SessionLimits.MaxAliases + 1).Select(i => $"a{i}"));
+        Assert.Equal(InputError.TooManyAliases, OrganizerInput.ParseAliasList(many).Error);
+        Assert.Empty(OrganizerInput.ParseAliasList("-").Value!);
+    }
 }

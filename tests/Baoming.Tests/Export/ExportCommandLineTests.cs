@@ -122,4 +122,28 @@ public sealed class ExportCommandLineTests
         Assert.Contains("--format", result.Output);
         Assert.Contains("--output", result.Output);
     }
+
+    [Fact]
+    public async Task Export_without_a_session_is_a_command_line_error_on_standard_error()
+    {
+        var result = await BaomingProcess.RunAsync("export", "", new Dictionary<string, string?> { ["ConnectionStrings__Postgres"] = "Host=127.0.0.1;Port=1" }, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("", result.Output);
+        Assert.Contains("--session", result.Error);
+        Assert.DoesNotContain("Description:", result.Error);
+    }
+
+    [Fact]
+    public async Task An_unknown_format_is_refused_listing_the_choices()
+    {
+        var result = await BaomingProcess.RunAsync("export --session x --format pdf", "", new Dictionary<string, string?> { ["ConnectionStrings__Postgres"] = "Host=127.0.0.1;Port=1" }, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("", result.Output);
+        Assert.Contains("pdf", result.Error);
+        Assert.Contains("csv", result.Error);
+        Assert.Contains("xlsx", result.Error);
+        Assert.DoesNotContain("Description:", result.Error);
+    }
 }

@@ -116,4 +116,22 @@ public static class ExportData
         using var stream = new MemoryStream(bytes);
         return [.. stream.Query(useHeaderRow: false).Cast<IDictionary<string, object?>>().Select(row => row.Values.ToList())];
     }
+
+    /// <summary>The first worksheet's XML, as a spreadsheet app reads it.</summary>
+    public static string XlsxSheetXml(byte[] bytes)
+    {
+        using var zip = new System.IO.Compression.ZipArchive(new MemoryStream(bytes), System.IO.Compression.ZipArchiveMode.Read);
+        var entry = zip.Entries.First(e => e.FullName.StartsWith("xl/worksheets/sheet", StringComparison.Ordinal));
+        using var reader = new StreamReader(entry.Open());
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>The <c>t</c> attribute (cell type) of each cell in <paramref name="column"/>, row by row ("" when absent: a number).</summary>
+    public static List<string> XlsxCellTypes(string sheetXml, string column)
+    {
+        var document = System.Xml.Linq.XDocument.Parse(sheetXml);
+        return [.. document.Descendants().Where(e => e.Name.LocalName == "c"
+                && System.Text.RegularExpressions.Regex.IsMatch((string?)e.Attribute("r") ?? "", $"^{column}[0-9]+$"))
+            .Select(e => (string?)e.Attribute("t") ?? "")];
+    }
 }

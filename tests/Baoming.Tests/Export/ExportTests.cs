@@ -80,21 +80,37 @@ public sealed class ExportTests : IAsyncLifetime
         Assert.Contains(",\"Li, \"\"Lee\"\"\",", text);
     }
 
-    [Theory]
-    [InlineData(ExportFileFormat.Csv)]
-    [InlineData(ExportFileFormat.Xlsx)]
-    public async Task Display_names_that_look_like_formulas_are_neutralised(ExportFileFormat format)
+    private static readonly string[] FormulaNames =
+        ["=HYPERLINK(\"http://x\",\"y\")", "+1", "-2", "@cmd", "\tTab", "\rReturn", "＝HYPERLINK(\"http://x\")", "＋1", "－2", "＠cmd", "  =1+1", "\t\t@cmd"];
+
+    private static readonly string[] TextCellTypes = ["s", "str", "inlineStr"];
+
+    [Fact]
+    public async Task Display_names_that_look_like_formulas_get_an_apostrophe_in_CSV()
     {
-        string[] names = ["=HYPERLINK(\"http://x\",\"y\")", "+1", "-2", "@cmd", "\tTab", "\rReturn"];
-        await ExportData.SeedAsync(bot.ConnectionString, "auto", [.. names.Select((n, i) => new SeedRegistration(300 + i, n, "confirmed", Day.AddMinutes(i)))]);
+        await ExportData.SeedAsync(bot.ConnectionString, "auto", [.. FormulaNames.Select((n, i) => new SeedRegistration(300 + i, n, "confirmed", Day.AddMinutes(i)))]);
 
-        var bytes = await ExportAsync(format, "auto");
+        var exported = ExportData.ParseCsv(await ExportAsync(ExportFileFormat.Csv, "auto")).Skip(1).Select(r => r[8]);
 
-        var exported = format == ExportFileFormat.Csv
-            ? ExportData.ParseCsv(bytes).Skip(1).Select(r => (string?)r[8]).ToList()
-            : ExportData.ReadXlsx(bytes).Skip(1).Select(r => (string?)r[8]).ToList();
+        Assert.Equal(FormulaNames.Select(n => "'" + n), exported);
+    }
+
+    [Fact]
+    public async Task Display_names_that_look_like_formulas_are_plain_text_cells_in_XLSX_without_an_apostrophe()
+    {
+        await ExportData.SeedAsync(bot.ConnectionString, "auto", [.. FormulaNames.Select((n, i) => new SeedRegistration(300 + i, n, "confirmed", Day.AddMinutes(i)))]);
+
+        var bytes = await ExportAsync(ExportFileFormat.Xlsx, "auto");
+
         // XLSX stores a lone CR as a line break (XML normalises line ends), so compare up to that.
-        Assert.Equal(names.Select(n => "'" + n), exported.Select(e => format == ExportFileFormat.Xlsx && e == "'\nReturn" ? "'\rReturn" : e));
+        var exported = ExportData.ReadXlsx(bytes).Skip(1).Select(r => ((string?)r[8])?.Replace("\n", "\r", StringComparison.Ordinal));
+        Assert.Equal(FormulaNames, exported);
+        var sheet = ExportData.XlsxSheetXml(bytes);
+        Assert.DoesNotContain("<f>", sheet, StringComparison.Ordinal);
+        Assert.DoesNotContain("<f ", sheet, StringComparison.Ordinal);
+        Assert.DoesNotContain("'=", sheet, StringComparison.Ordinal);
+        // Each name is in a cell typed as text (a shared or inline string), never a number or formula.
+        Assert.All(ExportData.XlsxCellTypes(sheet, column: "I").Skip(1), type => Assert.Contains(type, TextCellTypes));
     }
 
     [Fact]
@@ -154,6 +170,9 @@ public sealed class ExportTests : IAsyncLifetime
         var records = ExportData.ParseCsv(output.ToArray());
         Assert.Equal([.. ExportColumns.Standard, "member_twice", "note"], records[0]);
         Assert.Equal(["1002", "'=x"], records[1][^2..]);
+        using var xlsx = new MemoryStream();
+        await exporter.WriteAsync(xlsx, ExportFileFormat.Xlsx, [await bot.SessionIdAsync("auto")], null, CancellationToken.None);
+        Assert.Equal("=x", ExportData.ReadXlsx(xlsx.ToArray())[1][^1]);
     }
 
     private sealed class ConstantColumns : IExportColumnSource

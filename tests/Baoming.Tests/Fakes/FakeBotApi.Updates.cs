@@ -296,6 +296,32 @@ public sealed partial class FakeBotApi
         return new JsonObject { [channelPost ? "channel_post" : "message"] = message }.ToJsonString();
     }
 
+    /// <summary>
+    /// A my_chat_member update from the user's private chat: the bot's status there going from
+    /// <paramref name="oldStatus"/> to <paramref name="newStatus"/> ("kicked" when they block the bot, "member" when they unblock it).
+    /// </summary>
+    public static string MyChatMemberUpdate(long userId, string oldStatus, string newStatus)
+    {
+        var (firstName, username) = Names.TryGetValue(userId, out var known) ? known : ("读者", null);
+        static JsonObject Status(string status)
+        {
+            var member = new JsonObject { ["user"] = BotUserJson(), ["status"] = status };
+            if (status == "kicked")
+                member["until_date"] = 0;
+            return member;
+        }
+
+        var change = new JsonObject
+        {
+            ["chat"] = ChatJson(userId, "private"),
+            ["from"] = UserJson(userId, firstName, username, "zh-hans"),
+            ["date"] = UnixNow(),
+            ["old_chat_member"] = Status(oldStatus),
+            ["new_chat_member"] = Status(newStatus),
+        };
+        return new JsonObject { ["my_chat_member"] = change }.ToJsonString();
+    }
+
     private static long UnixNow() => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
     private static JsonObject UserMessage(long userId, int messageId)

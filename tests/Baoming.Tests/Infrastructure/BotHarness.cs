@@ -129,7 +129,7 @@ public sealed class BotHarness : IAsyncDisposable
     }
 
     /// <summary>The webhook secret of <see cref="WebhookMode"/>.</summary>
-    public const string WebhookSecret = "test-Secret_0123456789";
+    public const string WebhookSecret = "test-Secret_0123456789_abcdefghijk";
 
     /// <summary>Webhook mode behind a (pretend) load balancer: every instance serves the URL's path.</summary>
     public static Dictionary<string, string?> WebhookMode(IReadOnlyDictionary<string, string?>? more = null)

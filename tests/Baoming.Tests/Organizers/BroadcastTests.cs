@@ -397,4 +397,56 @@ public sealed class BroadcastTests : IAsyncDisposable
         Assert.Empty(ToMembers());
         Assert.Equal(0, await bot.ScalarAsync<long>("select count(*) from deliveries"));
     }
+
+    [Fact]
+    public async Task Everyone_counts_only_people_who_started_the_bot_not_those_who_only_wrote_in_a_group()
+    {
+        await StartAsync();
+        await SeedMembersAsync(3);
+        bot.Telegram.EnqueueUpdate(FakeBotApi.TextUpdate(Reader, "/signup", chatType: "group"));
+        await bot.Telegram.WaitForMessageAsync(-Reader);
+        await bot.WaitUntilIdleAsync();
+
+        var (_, confirm) = await DraftToEveryoneAsync("只给私聊过的人");
+
+        Assert.Contains("共 4 人", confirm.Text);
+    }
+
+    [Fact]
+    public async Task Only_the_author_and_admins_get_the_list_of_people_a_broadcast_did_not_reach()
+    {
+        const long OtherOrganizer = 9002;
+        const long Admin = 9003;
+        bot = await BotHarness.StartAsync(new Dictionary<string, string?>
+        {
+            ["Community:Organizers:0"] = "9001",
+            ["Community:Organizers:1"] = "9002",
+            ["Community:Admins:0"] = "9003",
+            ["Telegram:MaxMessagesPerSecond"] = "1000",
+        });
+        foreach (var person in (long[])[Organizer, OtherOrganizer, Admin])
+        {
+            await bot.AskAsync(person, "/whoami");
+        }
+
+        await SeedMembersAsync(3);
+        bot.Telegram.Fault = call => call.Method == "sendMessage" && call.ChatId == FirstMember ? FakeFailure.Blocked() : null;
+        var (_, confirm) = await DraftToEveryoneAsync("通知");
+        bot.Press(Organizer, Button(confirm, "立即发送"));
+        await WaitForReportAsync("已完成", TimeSpan.FromSeconds(30));
+        var notReached = bot.Telegram.Edits.Last(e => e.ChatId == Organizer).ReplyMarkup!.SelectMany(r => r).Single().CallbackData!;
+
+        var refusal = await bot.PressAsync(OtherOrganizer, notReached);
+        await bot.WaitUntilIdleAsync();
+        Assert.Contains("只有这次群发的发起人或管理员", refusal.Text);
+        Assert.DoesNotContain(bot.Telegram.Documents, d => d.ChatId == OtherOrganizer);
+
+        bot.Press(Admin, notReached);
+        var forAdmin = await bot.Telegram.WaitForDocumentAsync(Admin);
+        Assert.Equal(1, ExportData.ParseCsv(forAdmin.Content).Count - 1);
+
+        bot.Press(Organizer, notReached);
+        var forAuthor = await bot.Telegram.WaitForDocumentAsync(Organizer);
+        Assert.Equal(1, ExportData.ParseCsv(forAuthor.Content).Count - 1);
+    }
 }

@@ -173,6 +173,19 @@ public sealed class SessionCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_over_long_title_or_alias_in_an_edit_is_refused_as_it_would_be_in_the_configuration()
+    {
+        var title = await bot.AskAsync(Organizer, "/editsession metaverse title " + new string('长', 201));
+        var alias = await bot.AskAsync(Organizer, "/editsession metaverse aliases " + new string('a', 33));
+
+        Assert.Contains("201", title.Text);
+        Assert.Contains("别名", alias.Text);
+        Assert.Contains("太长", alias.Text);
+        Assert.Equal("到底什么是\"元宇宙\"", await bot.ScalarAsync<string>("select title from sessions where key = 'metaverse'"));
+        Assert.Equal(0, await AuditCountAsync("session.edit"));
+    }
+
+    [Fact]
     public async Task Links_and_aliases_can_be_set_and_the_aliases_match_sign_ups()
     {
         await bot.AskAsync(Organizer, "/editsession metaverse link https://meet.example.com/new");

@@ -1,6 +1,7 @@
 using Baoming.Core.Understanding;
 using Baoming.Tests.Fakes;
 using Baoming.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Baoming.Tests.Signup;
 
@@ -285,6 +286,28 @@ public sealed class SignupTests : IAsyncLifetime
         Assert.Contains("失效", answer.Text);
         Assert.Equal(0, await bot.ScalarAsync<long>("select count(*) from registrations"));
         Assert.DoesNotContain(bot.Telegram.SentMessages, m => m.ChatId == Reader);
+    }
+
+    [Fact]
+    public async Task Forged_sign_up_buttons_for_sessions_that_do_not_exist_leave_nothing_behind()
+    {
+        var registrations = bot.Host.Services.GetRequiredService<Baoming.Signup.RegistrationRepository>();
+        var presses = Enumerable.Range(0, 200)
+            .Select(i => bot.Press(600_000 + i, $"su:{Random.Shared.NextInt64(1_000_000, long.MaxValue)}"))
+            .ToList();
+
+        foreach (var id in presses)
+        {
+            Assert.Contains("失效", (await bot.Telegram.WaitForCallbackAnswerAsync(CallbackIdOf(id))).Text);
+        }
+
+        await bot.WaitUntilIdleAsync();
+        Assert.Equal(0, registrations.QueueCount);
+        Assert.Equal(0, await RegistrationsAsync());
+
+        var list = await bot.AskAsync(Reader, "报名");
+        Assert.Contains("报名成功", (await bot.PressAsync(Reader, list.Buttons()[1].CallbackData!)).Text);
+        Assert.Equal(1, registrations.QueueCount);
     }
 
     [Fact]

@@ -13,7 +13,8 @@ public sealed class DeploymentConventionsTests
     [InlineData("Telegram__Mode", "Webhook", "Telegram:WebhookSecret is required")]
     [InlineData("Http__Urls", "ftp://0.0.0.0:21", "Http:Urls must be one or more http(s) URLs")]
     [InlineData("Http__PublicUrl", "bot.example.org", "Http:PublicUrl must be an absolute http(s) URL")]
-    [InlineData("Telegram__WebhookSecret", "has spaces", "Telegram:WebhookSecret must be 1-256 characters")]
+    [InlineData("Telegram__WebhookSecret", "has spaces", "Telegram:WebhookSecret must be 32-256 characters")]
+    [InlineData("Telegram__WebhookSecret", "0123456789abcdef0123456789ABCDE", "Telegram:WebhookSecret must be 32-256 characters")]
     public async Task Wrong_web_settings_stop_run_at_once_with_one_line_naming_the_key(string key, string value, string expected)
     {
         // The database is unreachable on purpose: settings are checked before anything waits for it.
@@ -87,5 +88,61 @@ public sealed class DeploymentConventionsTests
         {
             secrets.Delete(recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task Webhook_mode_without_a_connection_string_stops_at_once_naming_the_key()
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            ["Telegram__BotToken"] = FakeBotApi.Token,
+            ["Telegram__Mode"] = "Webhook",
+            ["Telegram__WebhookUrl"] = "https://bot.example.test/telegram/webhook",
+            ["Telegram__WebhookSecret"] = "test-Secret_0123456789_abcdefghijk",
+            // Where the embedded cluster would go, were it started: it must not be.
+            ["EmbeddedPostgres__DataDirectory"] = Path.Combine(Path.GetTempPath(), $"baoming-never-{Guid.NewGuid():N}"),
+        };
+
+        var result = await BaomingProcess.RunAsync("run", "", environment, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("ConnectionStrings:Postgres", result.Error);
+        Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.False(Directory.Exists(environment["EmbeddedPostgres__DataDirectory"]));
+    }
+
+    [Theory]
+    [InlineData("Telegram__MaxMessagePerSecond", "5", "Unknown setting Telegram:MaxMessagePerSecond", "did you mean Telegram:MaxMessagesPerSecond?")]
+    [InlineData("Community__Admin__0", "1", "Unknown setting Community:Admin", "did you mean Community:Admins?")]
+    [InlineData("Sessions__0__Titel", "x", "Unknown setting Sessions:0:Titel", "did you mean Sessions:0:Title?")]
+    [InlineData("Http__Url", "http://127.0.0.1:0", "Unknown setting Http:Url", "did you mean Http:Urls?")]
+    public async Task A_misspelt_setting_stops_start_up_with_one_line_naming_it_and_the_nearest_key(string key, string value, string expected, string suggestion)
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings__Postgres"] = "Host=127.0.0.1;Port=1",
+            ["Telegram__BotToken"] = FakeBotApi.Token,
+            [key] = value,
+        };
+
+        var result = await BaomingProcess.RunAsync("run", "", environment, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(expected, result.Error);
+        Assert.Contains(suggestion, result.Error);
+        Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Theory]
+    [InlineData("run --bogus", "--bogus")]
+    [InlineData("nosuchverb", "nosuchverb")]
+    public async Task A_command_line_error_prints_the_error_not_the_help_on_standard_error_and_exits_2(string arguments, string expected)
+    {
+        var result = await BaomingProcess.RunAsync(arguments, "", new Dictionary<string, string?> { ["ConnectionStrings__Postgres"] = "Host=127.0.0.1;Port=1" }, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("", result.Output);
+        Assert.Contains(expected, result.Error);
+        Assert.DoesNotContain("Description:", result.Error);
     }
 }

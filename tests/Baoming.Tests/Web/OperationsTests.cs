@@ -153,4 +153,31 @@ public sealed partial class OperationsTests
 
     [GeneratedRegex(@"/dashboard/login\?ticket=([0-9A-Za-z._-]+)")]
     private static partial Regex TicketPattern();
+
+    [Fact]
+    public async Task Readiness_names_the_failed_check_without_the_database_error_text()
+    {
+        var (connectionString, server) = await TestPostgres.StartDedicatedAsync();
+        try
+        {
+            await using var bot = await BotHarness.StartAsync(connectionString: connectionString);
+            await bot.WaitUntilReadyAsync();
+
+            await server.DisposeAsync();
+            var (status, body) = await bot.GetAsync("/readyz");
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+            Assert.Contains("database: Unhealthy (unreachable)", body);
+            var port = new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Assert.DoesNotContain(port, body);
+            Assert.DoesNotContain("127.0.0.1", body);
+            Assert.DoesNotContain("refused", body, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("Exception", body, StringComparison.Ordinal);
+            Assert.Equal(["Unhealthy", "database: Unhealthy (unreachable)", "telegram: Healthy"], body.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+    }
 }

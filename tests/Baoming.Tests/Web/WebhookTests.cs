@@ -45,7 +45,7 @@ public sealed class WebhookTests
     [InlineData("")]
     [InlineData("wrong")]
     [InlineData(BotHarness.WebhookSecret + "x")]
-    [InlineData("test-Secret_012345678X")]
+    [InlineData("test-Secret_0123456789_abcdefghijX")]
     public async Task A_request_without_the_right_secret_is_refused_and_nothing_is_stored(string? secret)
     {
         await using var bot = await BotHarness.StartAsync(BotHarness.WebhookMode());
@@ -54,6 +54,20 @@ public sealed class WebhookTests
 
         Assert.Equal(0, await bot.ScalarAsync<long>("select count(*) from inbox"));
         Assert.Equal(0, await bot.ScalarAsync<long>("select count(*) from members where id = 7002"));
+    }
+
+    [Fact]
+    public async Task A_flood_of_wrong_secrets_is_logged_once_not_once_per_request()
+    {
+        await using var bot = await BotHarness.StartAsync(BotHarness.WebhookMode());
+
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, await bot.PostUpdateAsync(SignUp(7004), secret: "wrong"));
+        }
+
+        var warnings = bot.Logs.Lines.Count(l => l.Contains("without the right secret", StringComparison.Ordinal));
+        Assert.InRange(warnings, 1, 2);
     }
 
     [Theory]
