@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using Baoming.Hosting;
 
 namespace Baoming.Inbox;
 
@@ -11,45 +11,8 @@ public sealed class GroupReplies(TimeProvider clock)
 {
     public static readonly TimeSpan Window = TimeSpan.FromSeconds(10);
 
-    private readonly ConcurrentDictionary<(long ChatId, string Text), long> lastSent = new();
+    private readonly OncePerWindow<(long ChatId, string Text)> sent = new(Window, capacity: 10_000, clock);
 
     /// <summary>True when this reply should go out; false when the group just got the same one.</summary>
-    public bool ShouldSend(long chatId, string text)
-    {
-        var now = clock.GetTimestamp();
-        if (lastSent.Count > 10_000)
-        {
-            foreach (var (old, at) in lastSent)
-            {
-                if (clock.GetElapsedTime(at, now) > Window)
-                {
-                    lastSent.TryRemove(old, out _);
-                }
-            }
-        }
-
-        var key = (chatId, text);
-        while (true)
-        {
-            if (!lastSent.TryGetValue(key, out var at))
-            {
-                if (lastSent.TryAdd(key, now))
-                {
-                    return true;
-                }
-
-                continue;
-            }
-
-            if (clock.GetElapsedTime(at, now) <= Window)
-            {
-                return false;
-            }
-
-            if (lastSent.TryUpdate(key, now, at))
-            {
-                return true;
-            }
-        }
-    }
+    public bool ShouldSend(long chatId, string text) => sent.TryPass((chatId, text)) is not null;
 }

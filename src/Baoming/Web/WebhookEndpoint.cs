@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Baoming.Hosting;
 using Baoming.Inbox;
 using Baoming.Metrics;
 using Baoming.Storage;
@@ -22,7 +23,10 @@ public static partial class WebhookEndpoint
     public static IEndpointRouteBuilder MapTelegramWebhook(this IEndpointRouteBuilder endpoints, TelegramOptions options)
     {
         var expected = SHA256.HashData(Encoding.UTF8.GetBytes(options.WebhookSecret!));
-        var refusals = new RefusalThrottle(endpoints.ServiceProvider.GetRequiredService<TimeProvider>());
+        // At most one "wrong secret" line per remote address and 10 s: a scanner or a misconfigured sender
+        // would otherwise write a line per request. Every refusal is still counted in
+        // baoming_webhook_requests_total{outcome="unauthorized"}; 1024 addresses bound the memory.
+        var refusals = new OncePerWindow<string>(TimeSpan.FromSeconds(10), capacity: 1024, endpoints.ServiceProvider.GetRequiredService<TimeProvider>());
         endpoints.MapPost(options.WebhookUri!.AbsolutePath, async (HttpContext http, InboxIntake intake, BaomingMetrics metrics, ILoggerFactory loggers) =>
         {
             var (result, outcome) = await ReceiveAsync(http, expected, refusals, intake, loggers.CreateLogger(typeof(WebhookEndpoint).FullName!));
@@ -32,16 +36,16 @@ public static partial class WebhookEndpoint
         return endpoints;
     }
 
-    private static async Task<(IResult Result, string Outcome)> ReceiveAsync(HttpContext http, byte[] expected, RefusalThrottle refusals, InboxIntake intake, ILogger logger)
+    private static async Task<(IResult Result, string Outcome)> ReceiveAsync(HttpContext http, byte[] expected, OncePerWindow<string> refusals, InboxIntake intake, ILogger logger)
     {
         // Hashes have one length whatever was sent, so the comparison's time says nothing about the secret.
         var sent = SHA256.HashData(Encoding.UTF8.GetBytes(http.Request.Headers[SecretHeader].ToString()));
         if (!CryptographicOperations.FixedTimeEquals(sent, expected))
         {
             var remote = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-            if (refusals.ShouldLog(remote) is { } suppressed)
+            if (refusals.TryPass(remote) is { } suppressed)
             {
-                LogUnauthorized(logger, remote, suppressed, RefusalThrottle.Window.TotalSeconds);
+                LogUnauthorized(logger, remote, suppressed, refusals.Window.TotalSeconds);
             }
 
             return (Results.Unauthorized(), "unauthorized");
@@ -81,60 +85,4 @@ public static partial class WebhookEndpoint
 
     [LoggerMessage(EventId = 902, Level = LogLevel.Warning, Message = "Update {UpdateId} not stored: database unavailable ({Reason}); Telegram will deliver it again")]
     private static partial void LogUnavailable(ILogger logger, long updateId, string reason);
-
-    /// <summary>
-    /// At most one "wrong secret" line per remote address and window: a scanner or a misconfigured
-    /// sender would otherwise write a line per request. Every refusal is still counted in
-    /// <c>baoming_webhook_requests_total{outcome="unauthorized"}</c>.
-    /// </summary>
-    private sealed class RefusalThrottle(TimeProvider time)
-    {
-        public static readonly TimeSpan Window = TimeSpan.FromSeconds(10);
-
-        // Bounds the memory a flood from many addresses can take; expired entries go first.
-        private const int MaxAddresses = 1024;
-
-        private readonly Lock _lock = new();
-        private readonly Dictionary<string, (long LoggedAt, int Suppressed)> _byRemote = [];
-
-        /// <summary>Null to stay silent; else how many refusals from this address went unlogged before this one.</summary>
-        public int? ShouldLog(string remote)
-        {
-            var now = time.GetTimestamp();
-            lock (_lock)
-            {
-                var isKnown = _byRemote.TryGetValue(remote, out var entry);
-                if (isKnown && time.GetElapsedTime(entry.LoggedAt, now) < Window)
-                {
-                    _byRemote[remote] = entry with { Suppressed = entry.Suppressed + 1 };
-                    return null;
-                }
-
-                if (!isKnown && _byRemote.Count >= MaxAddresses)
-                {
-                    Forget(now);
-                }
-
-                _byRemote[remote] = (now, 0);
-                return isKnown ? entry.Suppressed : 0;
-            }
-        }
-
-        private void Forget(long now)
-        {
-            foreach (var (remote, entry) in _byRemote)
-            {
-                if (time.GetElapsedTime(entry.LoggedAt, now) >= Window)
-                {
-                    _byRemote.Remove(remote);
-                }
-            }
-
-            // Still full (over a thousand addresses within one window): start again rather than grow.
-            if (_byRemote.Count >= MaxAddresses)
-            {
-                _byRemote.Clear();
-            }
-        }
-    }
 }
