@@ -77,7 +77,9 @@ public static class PostgresText
             }
         }
 
-        return clean.ToString();
+        // Unchanged (the usual case: escapes and emoji are fine), the caller gets its own string back.
+        var cleaned = clean.ToString();
+        return cleaned == json ? json : cleaned;
     }
 
     private static bool NeedsCleaning(string text)

@@ -29,8 +29,13 @@ public sealed record ReceivedUpdate(long UpdateId, string Kind, long ChatId, str
     }
 
     /// <summary>The update in an element of getUpdates' result (its raw text is what Telegram sent).</summary>
-    public static ReceivedUpdate? Read(JsonElement element) =>
-        Read(PostgresText.CleanJson(element.GetRawText()));
+    public static ReceivedUpdate? Read(JsonElement element)
+    {
+        var raw = element.GetRawText();
+        var json = PostgresText.CleanJson(raw);
+        // Parsed again only when cleaning changed it; the usual update is read from the batch's element.
+        return ReferenceEquals(json, raw) ? Read(element, json) : Read(json);
+    }
 
     private static ReceivedUpdate? Read(JsonElement root, string json)
     {
