@@ -126,7 +126,6 @@ public static class BaomingHost
             // The terminal is a chat: only problems belong in it, and on stderr.
             OnlyProblemsOnStandardError(builder);
         }
-
     }
 
     /// <summary>
