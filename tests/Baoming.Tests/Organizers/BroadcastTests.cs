@@ -3,11 +3,13 @@ using System.Globalization;
 using Baoming.Tests.Export;
 using Baoming.Tests.Fakes;
 using Baoming.Tests.Infrastructure;
+using Baoming.Tests.Reminders;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Baoming.Tests.Organizers;
 
 /// <summary>/broadcast and /broadcasts end to end: audiences, validation, sending through the ledger, progress, reports, cancellation.</summary>
+[Collection(TimingCollection.Name)]
 public sealed class BroadcastTests : IAsyncDisposable
 {
     private const long Organizer = 9001;
