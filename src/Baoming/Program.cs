@@ -1,4 +1,5 @@
 using Baoming.Cli;
+using Baoming.Hosting;
 
 // Baoming: one binary with verbs (run, shell, migrate, sessions list, export). See README.md.
 var command = Commands.Build().Parse(args);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Baoming.Delivery;
 using Baoming.FollowUps;
 using Baoming.Jobs;
 using Hangfire;

@@ -1,6 +1,6 @@
 using Baoming.Core;
 using Baoming.Core.Replies;
-using Baoming.Roles;
+using Baoming.Core.Understanding;
 
 namespace Baoming.Chat;
 
@@ -41,4 +41,20 @@ public interface IButtonHandler
 
     /// <summary>Null when the payload is malformed or stale: the member is told the button has expired.</summary>
     Task<Response?> HandleAsync(ChatContext context, string payload, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// The readers' own conversation (sign up, cancel, my sign-ups, help, the session buttons, 报名 in a
+/// group): everything no organizer command, feature button or open dialogue claims. Signup provides it.
+/// </summary>
+public interface IReaderConversation
+{
+    /// <summary>A private text, already understood; organizer commands never reach it.</summary>
+    Task<Response> HandleAsync(Incoming incoming, Intent intent, Texts texts, CancellationToken cancellationToken);
+
+    /// <summary>A button no feature claims. Null when the data is forged or stale: the member is told the button has expired.</summary>
+    Task<Response?> HandleButtonAsync(Incoming incoming, string? data, Texts texts, CancellationToken cancellationToken);
+
+    /// <summary>A message in a group: at most a button into the private chat, nothing personal.</summary>
+    Task<Response> HandleGroupAsync(Incoming incoming, Texts texts, CancellationToken cancellationToken);
 }

@@ -1,30 +1,24 @@
 using Baoming.Community;
 using Baoming.Core;
-using Baoming.Core.Calendar;
 using Baoming.Core.Replies;
-using Baoming.Core.Signup;
 using Baoming.Core.Understanding;
-using Baoming.Roles;
-using Baoming.Sessions;
-using Baoming.Signup;
 
 namespace Baoming.Chat;
 
 /// <summary>
-/// The conversation engine's shell: it asks the pure core what a message means and what to say,
-/// and does the reading and writing in between. Telegram and the terminal shell both call it.
+/// The conversation engine: it asks the pure core what a message means, checks the sender's role, and
+/// hands the message to whoever owns it: an open dialogue, an organizer command, a feature's button,
+/// or the readers' conversation (<see cref="IReaderConversation"/>). Telegram and the terminal shell both call it.
 /// </summary>
 public sealed class Conversation(
-    SessionRepository sessions,
-    RegistrationRepository registrations,
     RoleService roles,
+    IReaderConversation reader,
     IEnumerable<IChatCommand> commands,
     IEnumerable<IButtonHandler> buttons,
     IEnumerable<IDialogueHandler> dialogues,
     DialogueStore dialogueStore,
     BotIdentity bot,
-    IOptions<CommunityOptions> community,
-    TimeProvider time)
+    IOptions<CommunityOptions> community)
 {
     private readonly Dictionary<string, IChatCommand> commands = commands.ToDictionary(c => c.Name, StringComparer.Ordinal);
     private readonly Dictionary<string, IButtonHandler> buttons = buttons.ToDictionary(b => b.Prefix, StringComparer.Ordinal);
@@ -44,7 +38,7 @@ public sealed class Conversation(
 
         if (!incoming.IsPrivate)
         {
-            return HandleGroupAsync(incoming, texts, cancellationToken);
+            return reader.HandleGroupAsync(incoming, texts, cancellationToken);
         }
 
         return incoming switch
@@ -84,80 +78,21 @@ public sealed class Conversation(
 
     private async Task<Response> HandleTextAsync(Incoming incoming, Intent intent, Texts texts, CancellationToken cancellationToken)
     {
-        var chat = incoming.ChatId;
-        switch (intent)
+        if (intent is Intent.Command { Name: var name, Arguments: var arguments } && commands.TryGetValue(name, out var command))
         {
-            case Intent.SignUp { Query: null }:
-            case Intent.Start { Payload: null }:
-                return Response.To(chat, texts.SessionList(await sessions.GetOpenAsync(cancellationToken)));
-
-            case Intent.SignUp { Query: { } query }:
-                var open = await sessions.GetOpenAsync(cancellationToken);
-                return SessionMatcher.Match(query, open, zone) switch
-                {
-                    // Words the bot did not understand around the session's name: say what it understood and offer the button.
-                    MatchResult.One one when !SessionMatcher.IsOnlyAbout(query, one.Session, zone) => Response.To(chat, texts.OfferSignUp(one.Session)),
-                    MatchResult.One one => await SignUpAsync(incoming, one.Session.Id, texts, cancellationToken) ?? Response.To(chat, texts.NoMatch(query, open)),
-                    MatchResult.Many many => Response.To(chat, texts.Ambiguous(query, many.Sessions)),
-                    _ => Response.To(chat, texts.NoMatch(query, open)),
-                };
-
-            case Intent.Ask { Query: var question }:
-                // A question never signs up: it gets the session's button ("要报名「…」吗？"), or the list.
-                var offered = await sessions.GetOpenAsync(cancellationToken);
-                return (question is null ? new MatchResult.None() : SessionMatcher.Match(question, offered, zone)) switch
-                {
-                    MatchResult.One one => Response.To(chat, texts.OfferSignUp(one.Session)),
-                    MatchResult.Many many => Response.To(chat, texts.Ambiguous(question!, many.Sessions)),
-                    _ => Response.To(chat, texts.SessionList(offered)),
-                };
-
-            case Intent.Start { Payload: { } payload }:
-                var found = await sessions.FindByKeyAsync(payload, cancellationToken);
-                return found is { } hit && hit.Session.IsOpenAt(time.GetUtcNow())
-                    ? Response.To(chat, texts.SessionCard(hit.Session, hit.Confirmed))
-                    : Response.To(chat, texts.SessionList(await sessions.GetOpenAsync(cancellationToken)));
-
-            case Intent.Cancel cancel:
-                return await CancelAsync(incoming, cancel.Query, cancel.IsQuestion, texts, cancellationToken);
-
-            case Intent.MySignups:
-                return Response.To(chat, texts.MySignups(await registrations.ListForMemberAsync(incoming.From.UserId, time.GetUtcNow(), cancellationToken)));
-
-            case Intent.Help:
-                return Response.To(chat, texts.Help());
-
-            case Intent.Command { Name: var name, Arguments: var arguments } when commands.TryGetValue(name, out var command):
-                var role = await roles.GetRoleAsync(incoming.From.UserId, cancellationToken);
-                return role >= command.Requires
-                    ? await command.HandleAsync(new ChatContext(incoming, texts, role), arguments, cancellationToken)
-                    : Response.To(chat, texts.NotAllowed());
-
-            default:
-                return Response.To(chat, texts.NotUnderstood());
+            var role = await roles.GetRoleAsync(incoming.From.UserId, cancellationToken);
+            return role >= command.Requires
+                ? await command.HandleAsync(new ChatContext(incoming, texts, role), arguments, cancellationToken)
+                : Response.To(incoming.ChatId, texts.NotAllowed());
         }
+
+        return await reader.HandleAsync(incoming, intent, texts, cancellationToken);
     }
 
     private async Task<Response> HandleButtonAsync(Incoming incoming, string? data, Texts texts, CancellationToken cancellationToken)
     {
-        Response? response = null;
-        if (CallbackData.TryParse(data, out var action))
-        {
-            response = action switch
-            {
-                ButtonAction.SignUp signUp => await SignUpAsync(incoming, signUp.SessionId, texts, cancellationToken),
-                ButtonAction.Cancel cancel => await CancelOneAsync(incoming, cancel.SessionId, texts, cancellationToken),
-                ButtonAction.Attend attend => await AttendAsync(incoming, attend.SessionId, texts, cancellationToken),
-                ButtonAction.Calendar calendar => await CalendarAsync(incoming, calendar.SessionId, texts, cancellationToken),
-                _ => null,
-            };
-        }
-        else if (CallbackData.TryParseSessionPage(data, out var page))
-        {
-            // 更多场次: the next page of the list, read afresh (a forged page shows the last one).
-            response = Response.To(incoming.ChatId, texts.SessionList(await sessions.GetOpenAsync(cancellationToken), page: page));
-        }
-        else if (data?.IndexOf(':', StringComparison.Ordinal) is > 0 and var colon && buttons.TryGetValue(data[..colon], out var handler))
+        Response? response;
+        if (data?.IndexOf(':', StringComparison.Ordinal) is > 0 and var colon && buttons.TryGetValue(data[..colon], out var handler))
         {
             // The role is checked on every press: a forwarded or replayed organizer button does nothing for anyone else.
             var role = await roles.GetRoleAsync(incoming.From.UserId, cancellationToken);
@@ -165,130 +100,12 @@ public sealed class Conversation(
                 ? await handler.HandleAsync(new ChatContext(incoming, texts, role), data[(colon + 1)..], cancellationToken)
                 : new Response([], texts.NotAllowed().Text);
         }
+        else
+        {
+            response = await reader.HandleButtonAsync(incoming, data, texts, cancellationToken);
+        }
 
         // Forged, stale or not-yet-supported data: say so on the button, store nothing.
         return response ?? new Response([], texts.StaleButton());
-    }
-
-    private async Task<Response?> SignUpAsync(Incoming incoming, long sessionId, Texts texts, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        var result = await registrations.SignUpAsync(incoming.From.UserId, sessionId, now, cancellationToken);
-        if (result is null)
-        {
-            return null;
-        }
-
-        var session = result.Session;
-        var reply = result.Decision switch
-        {
-            SignupDecision.Confirm => texts.Confirmed(session, includeJoinUrl: session.StartsAt - now <= ReminderRules.JoinLinkWindow),
-            SignupDecision.Waitlist waitlist => texts.Waitlisted(session, waitlist.Position),
-            SignupDecision.AlreadyConfirmed => texts.AlreadyConfirmed(session),
-            SignupDecision.AlreadyWaitlisted waitlisted => texts.AlreadyWaitlisted(session, waitlisted.Position),
-            _ => texts.Closed(session),
-        };
-        return new Response([new Outgoing(incoming.ChatId, reply)], FirstLine(reply));
-    }
-
-    private async Task<Response> CancelAsync(Incoming incoming, string? query, bool isQuestion, Texts texts, CancellationToken cancellationToken)
-    {
-        var mine = await registrations.ListForMemberAsync(incoming.From.UserId, time.GetUtcNow(), cancellationToken);
-        var candidates = mine.Select(s => s.Session).ToList();
-        if (candidates.Count == 0)
-        {
-            return Response.To(incoming.ChatId, texts.NothingToCancel());
-        }
-
-        if (query is not null)
-        {
-            candidates = SessionMatcher.Match(query, candidates, zone) switch
-            {
-                MatchResult.One one => [one.Session],
-                MatchResult.Many many => [.. many.Sessions],
-                _ => candidates,
-            };
-        }
-
-        if (isQuestion)
-        {
-            // "能取消吗？" is asked, not decided: the buttons, and nothing cancelled until one is pressed.
-            return Response.To(incoming.ChatId, candidates.Count == 1 ? texts.OfferCancel(candidates[0]) : texts.ChooseToCancel(candidates));
-        }
-
-        return candidates.Count == 1
-            ? await CancelOneAsync(incoming, candidates[0].Id, texts, cancellationToken) ?? Response.To(incoming.ChatId, texts.NothingToCancel())
-            : Response.To(incoming.ChatId, texts.ChooseToCancel(candidates));
-    }
-
-    private async Task<Response?> CancelOneAsync(Incoming incoming, long sessionId, Texts texts, CancellationToken cancellationToken)
-    {
-        var result = await registrations.CancelAsync(incoming.From.UserId, sessionId, time.GetUtcNow(), cancellationToken);
-        if (result is null)
-        {
-            return null;
-        }
-
-        var reply = result.Decision switch
-        {
-            CancelDecision.Cancel => texts.Cancelled(result.Session),
-            CancelDecision.TooLate => texts.TooLateToCancel(result.Session),
-            _ => texts.NotSignedUp(result.Session),
-        };
-
-        // Promoted members are told through the ledger (Signup/PromotionTopic); nothing about them goes to the canceller.
-        return new Response([new Outgoing(incoming.ChatId, reply)], FirstLine(reply));
-    }
-
-    /// <summary>"我会参加" under a reminder: noted for the organizers, and a friendly answer.</summary>
-    private async Task<Response?> AttendAsync(Incoming incoming, long sessionId, Texts texts, CancellationToken cancellationToken)
-    {
-        var session = await registrations.MarkAttendingAsync(incoming.From.UserId, sessionId, cancellationToken);
-        return session is null ? null : new Response([new Outgoing(incoming.ChatId, texts.Attending(session))], FirstLine(texts.Attending(session)));
-    }
-
-    /// <summary>"加入日历": an .ics file; the join link is in it only for confirmed members.</summary>
-    private async Task<Response?> CalendarAsync(Incoming incoming, long sessionId, Texts texts, CancellationToken cancellationToken)
-    {
-        var signup = (await registrations.ListForMemberAsync(incoming.From.UserId, time.GetUtcNow(), cancellationToken))
-            .FirstOrDefault(s => s.Session.Id == sessionId);
-        var session = signup?.Session ?? await sessions.FindAsync(sessionId, cancellationToken);
-        if (session is null)
-        {
-            return null;
-        }
-
-        var joinUrl = signup?.Status == RegistrationStatus.Confirmed ? session.JoinUrl : null;
-        var ics = IcsCalendar.Build(session, joinUrl, time.GetUtcNow(), alarmBefore: TimeSpan.FromMinutes(30));
-        return new Response([], texts.CalendarSent())
-        {
-            Documents = [new OutgoingDocument(incoming.ChatId, $"{session.Key}.ics", System.Text.Encoding.UTF8.GetBytes(ics), session.Title)],
-        };
-    }
-
-    /// <summary>"报名" in a group: a button into the private chat, and nothing personal in the group.</summary>
-    private async Task<Response> HandleGroupAsync(Incoming incoming, Texts texts, CancellationToken cancellationToken)
-    {
-        var intent = incoming is Incoming.Text text ? MessageParser.Parse(text.Content) : null;
-        if (intent is not (Intent.SignUp or Intent.Start { Payload: null }))
-        {
-            return Response.None;
-        }
-
-        var payload = "signup";
-        if (intent is Intent.SignUp { Query: { } query }
-            && SessionMatcher.Match(query, await sessions.GetOpenAsync(cancellationToken), zone) is MatchResult.One one)
-        {
-            payload = one.Session.Key;
-        }
-
-        return Response.To(incoming.ChatId, texts.GoToPrivateChat(bot.DeepLink(payload)));
-    }
-
-    /// <summary>A button press gets a short notice on the button too: the first line of the reply.</summary>
-    private static string FirstLine(Reply reply)
-    {
-        var end = reply.Text.IndexOf('\n', StringComparison.Ordinal);
-        return end < 0 ? reply.Text : reply.Text[..end];
     }
 }

@@ -61,7 +61,7 @@ public static class Commands
         sessions.Subcommands.Add(list);
         root.Subcommands.Add(sessions);
 
-        root.Subcommands.Add(RequireExportArguments(Export.ExportCli.Build()));
+        root.Subcommands.Add(RequireExportArguments(ExportCommand.Build()));
 
         return root;
     }

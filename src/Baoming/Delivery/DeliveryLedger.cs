@@ -105,7 +105,7 @@ public sealed class DeliveryLedger(NpgsqlDataSource dataSource)
             {
                 await connection.ExecuteAsync("select pg_advisory_unlock(hashtextextended(@topic, 0))", new { topic });
             }
-            catch (Exception e) when (Storage.Retry.IsOutage(e))
+            catch (Exception e) when (Platform.Retry.IsOutage(e))
             {
                 // The connection is gone, and the lock went with its session: nothing to unlock.
             }

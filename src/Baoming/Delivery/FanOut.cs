@@ -1,6 +1,7 @@
 using Baoming.Core;
 using Baoming.Core.Replies;
 using Baoming.Messaging;
+using Baoming.Platform;
 using Baoming.Storage;
 
 namespace Baoming.Delivery;

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Baoming.Telegram;
 using Dapper;
 using Npgsql;
 
@@ -12,7 +11,7 @@ namespace Baoming.Delivery;
 /// database clock decides, so instances with skewed clocks still agree. Waits are in real time
 /// (<see cref="TimeProvider.System"/>): this is about Telegram's clock, not the business clock.
 /// </summary>
-public sealed class RateLimiter(NpgsqlDataSource dataSource, IOptionsMonitor<TelegramOptions> options)
+public sealed class RateLimiter(NpgsqlDataSource dataSource, IOptionsMonitor<SendRateOptions> options)
 {
     /// <summary>
     /// A little below the limit: a send held up by a pause (GC, a busy machine) goes out late,

@@ -1,4 +1,5 @@
 using Baoming.Hosting;
+using Baoming.Platform;
 using Baoming.Storage;
 
 namespace Baoming.FollowUps;

@@ -70,7 +70,7 @@ public sealed partial class FollowUps(NpgsqlDataSource dataSource, IEnumerable<I
 
                 await transaction.CommitAsync(cancellationToken);
             }
-            catch (Exception e) when (e is not OperationCanceledException && !Storage.Retry.IsOutage(e))
+            catch (Exception e) when (e is not OperationCanceledException && !Platform.Retry.IsOutage(e))
             {
                 var error = Storage.PostgresText.Clean(e.Message);
                 // Recorded on the row and tried again later; after MaxAttempts it is left alone.
@@ -92,7 +92,7 @@ public sealed partial class FollowUps(NpgsqlDataSource dataSource, IEnumerable<I
         {
             await RunWaitingAsync(cancellationToken);
         }
-        catch (Exception e) when (Storage.Retry.IsOutage(e))
+        catch (Exception e) when (Platform.Retry.IsOutage(e))
         {
             LogLeftForLater(e);
         }

@@ -1,3 +1,4 @@
+using Baoming.Audit;
 using Baoming.Broadcasts;
 using Baoming.Chat;
 using Baoming.Community;
@@ -5,13 +6,16 @@ using Baoming.Delivery;
 using Baoming.Export;
 using Baoming.FollowUps;
 using Baoming.Jobs;
+using Baoming.Members;
 using Baoming.Metrics;
+using Baoming.Platform;
+using Baoming.Reminders;
 using Baoming.Roles;
 using Baoming.Sessions;
+using Baoming.Signup;
 using Baoming.Storage;
 using Baoming.Storage.Embedded;
 using Baoming.Telegram;
-using Baoming.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -138,7 +142,10 @@ public static class BaomingHost
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
     }
 
-    /// <summary>Options, storage and the conversation engine: everything but the channel.</summary>
+    /// <summary>
+    /// The table of contents: the platform, the engine and every feature, each wiring itself. Channels
+    /// (<c>AddTelegram</c>, the shell's messenger) and the job server are added by the verbs that use them.
+    /// </summary>
     public static IServiceCollection AddBaoming(this IServiceCollection services, IConfiguration configuration, string connectionString)
     {
         services.AddOptionsWithValidateOnStart<TelegramOptions, TelegramOptionsValidator>().BindConfiguration(TelegramOptions.Section)
@@ -147,31 +154,34 @@ public static class BaomingHost
             .Validate(o => o.Mode != TelegramMode.Webhook || !string.IsNullOrEmpty(o.WebhookSecret),
                 "Telegram:WebhookSecret is required when Telegram:Mode is Webhook (1-256 characters of A-Z, a-z, 0-9, _ or -).");
         services.AddOptionsWithValidateOnStart<CommunityOptions, CommunityOptionsValidator>().BindConfiguration(CommunityOptions.Section);
-        services.AddOptionsWithValidateOnStart<SessionCatalogOptions, SessionCatalogOptionsValidator>()
-            .Configure(o => configuration.GetSection("Sessions").Bind(o.Sessions))
-            .Validate(o => o.Sessions.Select(s => s.Key).Distinct(StringComparer.Ordinal).Count() == o.Sessions.Count,
-                "Sessions: every Key must be unique.");
-
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<BotIdentity>();
+
+        // Platform.
         services.AddBaomingMetrics();
         services.AddStorage(connectionString);
         services.AddJobs();
         services.AddFollowUps();
         services.AddDelivery();
-        services.AddSingleton<SessionSync>();
-        services.AddSingleton<Roles.RoleService>();
-        services.AddSingleton<Audit.AuditLog>();
-        services.AddSingleton<DialogueStore>();
-        services.AddSingleton<Conversation>();
 
-        // Features that plug into the conversation (commands, buttons) and the verbs.
+        // Engine.
+        services.AddMembers();
+        services.AddAudit();
+        services.AddChat();
+
+        // Features.
+        services.AddSessions(configuration);
+        services.AddSignup();
         services.AddExport();
-        services.AddRoleCommands();
-        services.AddSessionCommands();
+        services.AddReminders();
         services.AddBroadcasts();
+        services.AddRoles();
         return services;
     }
+
+    /// <summary>The Hangfire server and what only a job-running verb does (<c>run</c>; <c>shell</c> on its own database).</summary>
+    public static IServiceCollection AddJobRunners(this IServiceCollection services) =>
+        services.AddJobServer().AddReminderPlanting();
 
     /// <summary>Whether the database is Baoming's own private cluster (<c>ConnectionStrings:Postgres</c> empty), not one it was pointed at.</summary>
     public static bool UsesEmbeddedDatabase(IConfiguration configuration) => string.IsNullOrEmpty(configuration.GetConnectionString("Postgres"));

@@ -2,12 +2,13 @@ using System.Collections;
 using System.ComponentModel;
 using System.Reflection;
 using Baoming.Community;
+using Baoming.Delivery;
 using Baoming.Jobs;
+using Baoming.Platform;
 using Baoming.Reminders;
 using Baoming.Sessions;
 using Baoming.Storage.Embedded;
 using Baoming.Telegram;
-using Baoming.Web;
 using Microsoft.Extensions.Configuration;
 
 namespace Baoming.Hosting;
@@ -19,16 +20,16 @@ namespace Baoming.Hosting;
 /// </summary>
 public static class UnknownSettings
 {
-    /// <summary>Each bound section and the type it binds to (<c>Sessions</c> is a list at the root).</summary>
-    private static readonly (string Section, Type Type)[] Bound =
+    /// <summary>Each bound section and the types it binds to (<c>Sessions</c> is a list at the root).</summary>
+    private static readonly (string Section, Type[] Types)[] Bound =
     [
-        (TelegramOptions.Section, typeof(TelegramOptions)),
-        (CommunityOptions.Section, typeof(CommunityOptions)),
-        (RemindersOptions.Section, typeof(RemindersOptions)),
-        (JobsOptions.Section, typeof(JobsOptions)),
-        (HttpOptions.Section, typeof(HttpOptions)),
-        (EmbeddedPostgresOptions.SectionName, typeof(EmbeddedPostgresOptions)),
-        ("Sessions", typeof(List<SessionConfig>)),
+        (TelegramOptions.Section, [typeof(TelegramOptions), typeof(SendRateOptions)]),
+        (CommunityOptions.Section, [typeof(CommunityOptions)]),
+        (RemindersOptions.Section, [typeof(RemindersOptions)]),
+        (JobsOptions.Section, [typeof(JobsOptions)]),
+        (HttpOptions.Section, [typeof(HttpOptions)]),
+        (EmbeddedPostgresOptions.SectionName, [typeof(EmbeddedPostgresOptions)]),
+        ("Sessions", [typeof(List<SessionConfig>)]),
     ];
 
     /// <summary>Throws, as a failed option would, when a bound section has a key no option reads.</summary>
@@ -45,16 +46,18 @@ public static class UnknownSettings
     public static IReadOnlyList<string> Find(IConfiguration configuration)
     {
         var problems = new List<string>();
-        foreach (var (section, type) in Bound)
+        foreach (var (section, types) in Bound)
         {
-            Check(configuration.GetSection(section), type, problems);
+            Check(configuration.GetSection(section), types, problems);
         }
 
         return problems;
     }
 
-    private static void Check(IConfigurationSection section, Type type, List<string> problems)
+    /// <summary>A key is known when any of <paramref name="types"/> reads it.</summary>
+    private static void Check(IConfigurationSection section, Type[] types, List<string> problems)
     {
+        var type = types[0];
         if (IsScalar(type) || IsDictionary(type))
         {
             return;
@@ -64,13 +67,13 @@ public static class UnknownSettings
         {
             foreach (var item in section.GetChildren())
             {
-                Check(item, element, problems);
+                Check(item, [element], problems);
             }
 
             return;
         }
 
-        var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+        var properties = types.SelectMany(t => t.GetProperties(BindingFlags.Public | BindingFlags.Instance))
             .Where(p => p.GetMethod?.IsPublic == true && p.SetMethod?.IsPublic == true && p.GetIndexParameters().Length == 0)
             .ToList();
         foreach (var child in section.GetChildren())
@@ -78,7 +81,7 @@ public static class UnknownSettings
             var property = properties.Find(p => p.Name.Equals(child.Key, StringComparison.OrdinalIgnoreCase));
             if (property is not null)
             {
-                Check(child, property.PropertyType, problems);
+                Check(child, [property.PropertyType], problems);
                 continue;
             }
 

@@ -104,9 +104,6 @@ public static class JobsExtensions
             server.Activator = provider.GetRequiredService<JobActivator>();
             server.ShutdownTimeout = TimeSpan.FromSeconds(20);
         });
-        services.AddHostedService<RecurringJobsRegistration>();
-        // The verbs that run jobs also plant them.
-        services.AddHostedService<Reminders.ReminderStartup>();
         return services;
     }
 }
@@ -141,22 +138,6 @@ internal sealed class ScopedJobActivator(IServiceScopeFactory scopes, ILogger<Sc
 internal sealed class DataSourceConnectionFactory(NpgsqlDataSource dataSource) : IConnectionFactory
 {
     public NpgsqlConnection GetOrCreateConnection() => dataSource.CreateConnection();
-}
-
-/// <summary>Recurring jobs, registered once at start-up under stable ids (re-registering only updates them).</summary>
-internal sealed class RecurringJobsRegistration(IRecurringJobManager recurring, IOptions<Community.CommunityOptions> community) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        recurring.AddOrUpdate<Inbox.InboxCleanupJob>(
-            Inbox.InboxCleanupJob.RecurringId,
-            job => job.RunAsync(CancellationToken.None),
-            Cron.Daily(4),
-            new RecurringJobOptions { TimeZone = community.Value.Zone });
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>

@@ -1,5 +1,6 @@
 using Baoming.Core;
 using Baoming.Core.Signup;
+using Baoming.Delivery;
 using Baoming.Jobs;
 using Baoming.Sessions;
 using Dapper;
@@ -19,7 +20,7 @@ public sealed partial class ReminderScheduler(
     IBackgroundJobClient jobs,
     IOptionsMonitor<RemindersOptions> options,
     TimeProvider time,
-    ILogger<ReminderScheduler> logger)
+    ILogger<ReminderScheduler> logger) : ISessionChangeHook
 {
     /// <summary>The topic of a slot's fan-out; the due time is part of it, so a moved session is reminded afresh.</summary>
     public static string Topic(long slotId, DateTimeOffset dueAt) => $"reminder:{slotId}:{dueAt.ToUnixTimeSeconds()}";
@@ -42,6 +43,8 @@ public sealed partial class ReminderScheduler(
             await SyncAsync(id, cancellationToken);
         }
     }
+
+    Task ISessionChangeHook.SessionChangedAsync(long sessionId, CancellationToken cancellationToken) => SyncAsync(sessionId, cancellationToken);
 
     /// <summary>Brings one session's slots and jobs in line with its time, offsets and state.</summary>
     public async Task SyncAsync(long sessionId, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using Baoming.Platform;
 using Baoming.Storage;
 
 namespace Baoming.Reminders;

@@ -9,7 +9,7 @@ namespace Baoming.Roles;
 public static class RoleCommandsExtensions
 {
     /// <summary><c>/grant</c>, <c>/revoke</c> (admins) and <c>/whoami</c> (everyone).</summary>
-    public static IServiceCollection AddRoleCommands(this IServiceCollection services)
+    public static IServiceCollection AddRoles(this IServiceCollection services)
     {
         services.AddSingleton<RoleDirectory>();
         services.AddSingleton<IChatCommand, GrantCommand>();

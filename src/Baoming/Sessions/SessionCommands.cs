@@ -4,25 +4,8 @@ using Baoming.Community;
 using Baoming.Core;
 using Baoming.Core.Organizers;
 using Baoming.Core.Replies;
-using Baoming.Reminders;
-using Baoming.Roles;
-using Baoming.Signup;
 
 namespace Baoming.Sessions;
-
-public static class SessionCommandsExtensions
-{
-    /// <summary><c>/sessions</c>, <c>/newsession</c>, <c>/editsession</c>, <c>/cancelsession</c> (organizers).</summary>
-    public static IServiceCollection AddSessionCommands(this IServiceCollection services)
-    {
-        services.AddSingleton<IChatCommand, SessionsCommand>();
-        services.AddSingleton<IChatCommand, NewSessionCommand>();
-        services.AddSingleton<IChatCommand, EditSessionCommand>();
-        services.AddSingleton<IChatCommand, CancelSessionCommand>();
-        services.AddSingleton<IButtonHandler, CancelSessionButton>();
-        return services;
-    }
-}
 
 /// <summary><c>/sessions</c>: upcoming sessions, then those of the last weeks and the cancelled ones, with seat counts.</summary>
 public sealed class SessionsCommand(SessionRepository sessions, TimeProvider time) : IChatCommand
@@ -102,7 +85,7 @@ public sealed class NewSessionCommand(
 /// </summary>
 public sealed class EditSessionCommand(
     SessionRepository sessions,
-    RegistrationRepository registrations,
+    ISessionSeats seats,
     SessionLifecycle lifecycle,
     AuditLog audit,
     IOptions<CommunityOptions> community,
@@ -212,7 +195,7 @@ public sealed class EditSessionCommand(
             return context.Reply(texts.EditSessionUsage(texts.InputProblem(InputError.BadCapacity, value)));
         }
 
-        if (await registrations.SetCapacityAsync(found.Session.Id, capacity, cancellationToken) is not var (session, promoted))
+        if (await seats.SetCapacityAsync(found.Session.Id, capacity, cancellationToken) is not var (session, promoted))
         {
             return context.Reply(texts.UnknownSessionKey(found.Session.Key));
         }
@@ -225,7 +208,7 @@ public sealed class EditSessionCommand(
             field = "capacity",
             before = found.Session.Capacity,
             after = capacity,
-            promoted = promoted.Select(p => p.MemberId).ToArray(),
+            promoted = promoted.ToArray(),
         }, cancellationToken);
 
         // As on a cancellation, the promoted members are told through the ledger, each in their own language.

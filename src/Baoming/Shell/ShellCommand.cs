@@ -90,7 +90,7 @@ internal static class ShellCommand
 
                 if (isOwnDatabase)
                 {
-                    b.Services.AddJobServer();
+                    b.Services.AddJobRunners();
                 }
             },
             async (host, ct) =>

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Baoming.Core;
 using Baoming.Core.Replies;
 using Baoming.Core.Signup;
+using Baoming.Delivery;
 using Baoming.Jobs;
 using Baoming.Metrics;
 using Baoming.Sessions;
@@ -23,7 +24,7 @@ public sealed record CancelResult(Session Session, CancelDecision Decision, IRea
 /// contesting the last seat are serialised, and the unique (session, member) constraint backs it up.
 /// Sign-ups for the same session share a transaction when they arrive together (see <see cref="MaxBatch"/>).
 /// </summary>
-public sealed class RegistrationRepository(NpgsqlDataSource dataSource, SessionRepository sessions, BaomingMetrics metrics, FollowUps.FollowUps followUps)
+public sealed class RegistrationRepository(NpgsqlDataSource dataSource, SessionRepository sessions, BaomingMetrics metrics, FollowUps.FollowUps followUps) : ISessionSeats
 {
     /// <summary>A waitlisted registration <c>r</c>'s 1-based place in line (null unless waitlisted).</summary>
     private const string ExistingWaitlistPosition = """
@@ -317,7 +318,7 @@ public sealed class RegistrationRepository(NpgsqlDataSource dataSource, SessionR
     /// Sets a session's capacity under its row lock and promotes from the waitlist into any seats that
     /// opened (in waitlist order). Lowering it never demotes anyone already confirmed. Null when there is no such session.
     /// </summary>
-    public async Task<(Session Session, IReadOnlyList<Promotion> Promoted)?> SetCapacityAsync(long sessionId, int capacity, CancellationToken cancellationToken)
+    public async Task<(Session Session, IReadOnlyList<long> Promoted)?> SetCapacityAsync(long sessionId, int capacity, CancellationToken cancellationToken)
     {
         const string Sql = $"""
             update sessions s set capacity = @capacity, updated_at = now()
@@ -343,7 +344,7 @@ public sealed class RegistrationRepository(NpgsqlDataSource dataSource, SessionR
             await followUps.RunNowAsync(cancellationToken);
         }
 
-        return (row.ToSession(), promoted);
+        return (row.ToSession(), promoted.Select(p => p.MemberId).ToList());
     }
 
     /// <summary>

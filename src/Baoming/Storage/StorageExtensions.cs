@@ -4,7 +4,7 @@ namespace Baoming.Storage;
 
 public static class StorageExtensions
 {
-    /// <summary>One <see cref="NpgsqlDataSource"/> for the whole process, and the repositories over it.</summary>
+    /// <summary>One <see cref="NpgsqlDataSource"/> for the whole process, and the migrations; each feature registers its own repositories.</summary>
     public static IServiceCollection AddStorage(this IServiceCollection services, string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
@@ -15,11 +15,6 @@ public static class StorageExtensions
 
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(builder.ConnectionString).Build());
         services.AddSingleton<Migrator>();
-        services.AddSingleton<Members.MemberRepository>();
-        services.AddSingleton<Sessions.SessionRepository>();
-        services.AddSingleton<Signup.RegistrationRepository>();
-        services.AddSingleton<Inbox.InboxRepository>();
-        services.AddTransient<Inbox.InboxCleanupJob>();
         return services;
     }
 }

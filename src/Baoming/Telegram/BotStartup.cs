@@ -1,4 +1,5 @@
 using Baoming.Community;
+using Baoming.Telegram.Intake;
 using Telegram.Bot;
 using Telegram.Bot.Exceptions;
 using Telegram.Bot.Types;

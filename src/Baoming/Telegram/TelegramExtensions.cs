@@ -1,12 +1,14 @@
-using Baoming.Inbox;
 using Baoming.Messaging;
+using Baoming.Telegram.Intake;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
 using Telegram.Bot;
 
 namespace Baoming.Telegram;
 
 public static class TelegramExtensions
 {
-    /// <summary>The Bot API client, the inbox (intake and handling), the poller and the Telegram messenger.</summary>
+    /// <summary>The Bot API client, the inbox (intake, handling, cleanup), the poller and the Telegram messenger.</summary>
     public static IServiceCollection AddTelegram(this IServiceCollection services)
     {
         services.AddHttpClient("telegram")
@@ -36,11 +38,23 @@ public static class TelegramExtensions
         services.AddSingleton<InboxProcessor>();
         services.AddSingleton(_ => new FloodGuard(TimeProvider.System));
         services.AddSingleton(_ => new GroupReplies(TimeProvider.System));
+        services.AddSingleton<InboxRepository>();
         services.AddSingleton<InboxIntake>();
+        services.AddTransient<InboxCleanupJob>();
+        services.AddHostedService<InboxCleanupSchedule>();
         services.AddHostedService(sp => sp.GetRequiredService<InboxProcessor>());
         // Polling mode; in webhook mode updates arrive through the web endpoint instead (Web/WebhookEndpoint).
         services.AddSingleton<PollingLease>();
         services.AddHostedService<Poller>();
         return services;
+    }
+
+    /// <summary>Webhook mode: <c>POST</c> on the path of <c>Telegram:WebhookUrl</c>; in polling mode nothing is mapped.</summary>
+    public static void MapTelegram(this IEndpointRouteBuilder endpoints)
+    {
+        if (endpoints.ServiceProvider.GetRequiredService<IOptions<TelegramOptions>>().Value is { Mode: TelegramMode.Webhook } telegram)
+        {
+            endpoints.MapTelegramWebhook(telegram);
+        }
     }
 }

@@ -4,6 +4,7 @@ using Baoming.Delivery;
 using Baoming.Members;
 using Baoming.Messaging;
 using Baoming.Metrics;
+using Baoming.Platform;
 using Baoming.Storage;
 using Telegram.Bot;
 using Telegram.Bot.Exceptions;

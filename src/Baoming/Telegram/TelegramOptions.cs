@@ -20,9 +20,6 @@ public sealed class TelegramOptions
     [Url(ErrorMessage = "Telegram:ApiBaseUrl must be an absolute http(s) URL, e.g. https://api.telegram.org.")]
     public string ApiBaseUrl { get; set; } = "https://api.telegram.org";
 
-    [Range(1, 1000, ErrorMessage = "Telegram:MaxMessagesPerSecond must be between 1 and 1000.")]
-    public int MaxMessagesPerSecond { get; set; } = 25;
-
     public TelegramMode Mode { get; set; } = TelegramMode.Polling;
 
     /// <summary>Webhook mode: the public URL Telegram posts to; this service answers on its path.</summary>
@@ -30,7 +27,7 @@ public sealed class TelegramOptions
 
     /// <summary>The webhook URL when it is an absolute http(s) URL (a local Bot API server may post over http).</summary>
     public Uri? WebhookUri =>
-        Web.HttpOptions.AsHttpUrl(WebhookUrl);
+        Platform.HttpOptions.AsHttpUrl(WebhookUrl);
 
     /// <summary>
     /// Telegram allows 1-256 characters; fewer than 32 could be guessed by someone posting forged

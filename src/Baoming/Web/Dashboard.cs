@@ -4,6 +4,7 @@ using System.Text;
 using Baoming.Audit;
 using Baoming.Chat;
 using Baoming.Core;
+using Baoming.Platform;
 using Baoming.Roles;
 using Baoming.Telegram;
 using Hangfire;

@@ -1,4 +1,5 @@
 using System.Text;
+using Baoming.Platform;
 using Baoming.Storage;
 using Baoming.Telegram;
 using Dapper;

@@ -5,8 +5,8 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Baoming.Benchmarks.Infrastructure;
 using Baoming.Chat;
-using Baoming.Inbox;
 using Baoming.Signup;
+using Baoming.Telegram.Intake;
 using Dapper;
 using Npgsql;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Baoming.Inbox;
+using Baoming.Telegram.Intake;
 using Baoming.Tests.Fakes;
 using Baoming.Tests.Infrastructure;
 

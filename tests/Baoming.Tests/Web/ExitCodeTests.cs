@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Baoming.Cli;
+using Baoming.Hosting;
 using Baoming.Tests.Fakes;
 using Baoming.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
