@@ -31,12 +31,20 @@ public abstract record Incoming
     public sealed record Other : Incoming;
 }
 
-/// <summary>A file to send, e.g. a calendar entry or an export.</summary>
-public sealed record OutgoingDocument(long ChatId, string FileName, byte[] Content, string? Caption = null);
+/// <summary>
+/// A file to send, e.g. a calendar entry or an export. The channel sends <see cref="Content"/> and then
+/// disposes it, so a handler may hand over an open file.
+/// </summary>
+public sealed record OutgoingDocument(long ChatId, string FileName, Stream Content, string? Caption = null)
+{
+    /// <summary>Said to the chat instead when the channel could not deliver the document; null says nothing.</summary>
+    public Reply? IfNotSent { get; init; }
+}
 
 /// <summary>What the engine answers: messages to send, and for a button press a short notice shown on the button.</summary>
 public sealed record Response(IReadOnlyList<Outgoing> Messages, string? ButtonNotice = null)
 {
+    /// <summary>Files sent after the messages; the channel closes each one's stream, sent or not.</summary>
     public IReadOnlyList<OutgoingDocument> Documents { get; init; } = [];
 
     public static Response None { get; } = new([]);

@@ -87,11 +87,11 @@ internal static class BenchmarkApp
         var text = new StringBuilder("""
             Usage: dotnet run -c Release --project tests/Baoming.Benchmarks -- <scenario> [options]
 
-            Every figure is measured --reps times (default 3, at least 3 for the README) and shown as median and range,
+            Every figure is measured --reps times (default 3, at least 3 for docs/performance.md) and shown as median and range,
             with its ratio to a baseline measured in the same run on the same PostgreSQL cluster.
 
             Common options:
-              --quick        a short run (fewer members, shorter phases): for checking, not for the README
+              --quick        a short run (fewer members, shorter phases): for checking, not for docs/performance.md
               --reps N       repetitions per figure
               --no-fsync     run the benchmark's PostgreSQL with fsync and synchronous_commit off (default: durable)
               --bot-dll P    another build of the bot (e.g. a published one) instead of src/Baoming/bin/<config>/net10.0

@@ -21,4 +21,19 @@ public sealed record Reply(string Text, IReadOnlyList<IReadOnlyList<Button>> Key
 }
 
 /// <summary>A reply to someone: <see cref="ChatId"/> is a Telegram chat (a member's private chat is their user id).</summary>
-public sealed record Outgoing(long ChatId, Reply Reply);
+public sealed record Outgoing(long ChatId, Reply Reply)
+{
+    /// <summary>
+    /// Called by the channel once the send is over, with the sent message's id, or null when it was not sent
+    /// (blocked, failed, unknown, or only queued). Lets a handler remember a message it will edit later
+    /// (a broadcast's status message) without holding the channel itself.
+    /// </summary>
+    public Func<long?, CancellationToken, Task>? AfterSent { get; init; }
+
+    /// <summary>
+    /// Said instead when this message is not sent; the rest of the response is then dropped (a broadcast's
+    /// confirmation buttons make no sense after Telegram refused its preview). Only with <see cref="AfterSent"/>,
+    /// whose send is awaited.
+    /// </summary>
+    public Reply? IfNotSent { get; init; }
+}

@@ -37,6 +37,12 @@ public abstract record Intent
     /// </summary>
     public sealed record Command(string Name, string? Arguments) : Intent;
 
+    /// <summary>
+    /// A word to the organizers: "留言：希望下次聊聊自动驾驶", "建议 多办几场" (建議 too). <see cref="Text"/> is
+    /// what follows the word, as typed (trimmed), or null for "留言" alone, when the bot asks for it.
+    /// </summary>
+    public sealed record Note(string? Text) : Intent;
+
     /// <summary>Anything else.</summary>
     public sealed record Unknown : Intent;
 }

@@ -40,9 +40,37 @@ public static class MessageParser
             return new Intent.Unknown();
         }
 
-        return cleaned[0] == '/'
-            ? ParseCommand(cleaned)
-            : ParsePhrase(TextNormalizer.LowerAscii(cleaned));
+        if (cleaned[0] == '/')
+        {
+            return ParseCommand(cleaned);
+        }
+
+        return ParseNote(text!) ?? ParsePhrase(TextNormalizer.LowerAscii(cleaned));
+    }
+
+    /// <summary>
+    /// "留言 …" or "建议 …" at the very start: a word to the organizers, whatever follows. The note keeps the
+    /// reader's own characters (Traditional, full-width), only the word, the separator after it and the
+    /// surrounding spaces go; the word itself is compared in its Simplified form so 建議 counts too.
+    /// </summary>
+    private static Intent.Note? ParseNote(string text)
+    {
+        // Zero-width marks pasted before the word would hide it; the note itself is kept as typed.
+        var trimmed = text.Trim().TrimStart('\u200B', '\u200C', '\u200D', '\u200E', '\u200F', '\uFEFF').TrimStart();
+        if (trimmed.Length < 2 || !Phrases.IsNoteWord(TraditionalToSimplified.Map(trimmed[0]), TraditionalToSimplified.Map(trimmed[1]))
+            || (trimmed.Length > 2 && Phrases.IsNoteCompound(TraditionalToSimplified.Map(trimmed[2]))))
+        {
+            // "留言板在哪" asks about a thing, it is no word to the organizers.
+            return null;
+        }
+
+        var rest = trimmed[2..].TrimStart();
+        if (rest.Length > 0 && rest[0] is ':' or '：' or ',' or '，' or '-' or '—')
+        {
+            rest = rest[1..].Trim();
+        }
+
+        return new Intent.Note(rest.Length == 0 ? null : rest);
     }
 
     /// <summary>The bot a command is addressed to ("/signup@SomeBot" → "SomeBot"), or null for text that names none.</summary>

@@ -25,6 +25,15 @@ internal static class Phrases
         "我报", "我也报", "帮我报", "给我报", "想报", "要报", "报一个", "报一下", "报个", "报上", "报了",
     ]);
 
+    /// <summary>
+    /// A reader's word to the organizers starts with one of these (the seed invites suggestions to the
+    /// assistant): 留言 or 建议, two characters each, in Simplified form.
+    /// </summary>
+    public static bool IsNoteWord(char first, char second) => (first, second) is ('留', '言') or ('建', '议');
+
+    /// <summary>A character that makes the note word part of a noun (留言板, 留言区, 建议书): a question about it, not a note.</summary>
+    public static bool IsNoteCompound(char next) => next is '板' or '区' or '簿' or '栏' or '墙' or '书' or '箱';
+
     /// <summary>A wish only when a session follows or precedes it ("我要2月17日那场"); alone it is chit-chat.</summary>
     public static readonly string[] BareWishes = Longest(["我要", "我想要", "给我来", "我去", "来一个", "i want", "i'd like"]);
 

@@ -23,6 +23,6 @@ public sealed class BroadcastExportColumns(NpgsqlDataSource dataSource) : IExpor
         // Numbers only: nothing user-written reaches this SQL.
         return [.. ids.Select(id => new ExportExtraColumn(
             string.Create(CultureInfo.InvariantCulture, $"broadcast_{id}"),
-            Delivery.DeliveryLedger.StateColumnSql(BroadcastTopic.Topic(id))))];
+            Delivery.DeliveryLedger.StateColumnSql(BroadcastTopic.Key(id))))];
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Baoming.Core.Organizers;
 using Baoming.Delivery;
 using Baoming.FollowUps;
 using Baoming.Jobs;
@@ -16,12 +17,18 @@ public sealed class BroadcastFollowUps(BroadcastRepository broadcasts, IBackgrou
     /// <summary>How long the job waits for the organizer's status message (sent right after the release) so progress shows in it.</summary>
     private static readonly TimeSpan StatusMessageWait = TimeSpan.FromSeconds(10);
 
-    public IReadOnlyList<string> Kinds { get; } = ["broadcast-released"];
+    /// <summary>
+    /// A broadcast left 'draft' for 'scheduled' or 'sending'; the argument is its id. Written by the trigger
+    /// broadcasts_follow_ups (Storage/Migrations/0010_follow_ups.sql): stored in follow_ups rows, so its text must not change.
+    /// </summary>
+    public const string Released = "broadcast-released";
+
+    public IReadOnlyList<string> Kinds { get; } = [Released];
 
     public async Task<bool> RunAsync(string kind, string argument, TimeSpan age, CancellationToken cancellationToken)
     {
         var id = long.Parse(argument, CultureInfo.InvariantCulture);
-        if (await broadcasts.FindAsync(id, cancellationToken) is not { State: "scheduled" or "sending" } broadcast)
+        if (await broadcasts.FindAsync(id, cancellationToken) is not { State: BroadcastState.Scheduled or BroadcastState.Sending } broadcast)
         {
             // Cancelled meanwhile, or gone: nothing to plant.
             return true;
@@ -32,10 +39,10 @@ public sealed class BroadcastFollowUps(BroadcastRepository broadcasts, IBackgrou
             return false;
         }
 
-        var topic = BroadcastTopic.Topic(id);
-        var jobId = broadcast is { State: "scheduled", ScheduledAt: { } at }
-            ? jobs.Schedule<FanOutJob>(job => job.RunAsync(topic, CancellationToken.None), new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)))
-            : jobs.Enqueue<FanOutJob>(job => job.RunAsync(topic, CancellationToken.None));
+        var topic = BroadcastTopic.Key(id);
+        var jobId = broadcast is { State: BroadcastState.Scheduled, ScheduledAt: { } at }
+            ? FanOutJob.Schedule(jobs, topic, new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)))
+            : FanOutJob.Enqueue(jobs, topic);
         await broadcasts.SetJobAsync(id, jobId, cancellationToken);
         return true;
     }

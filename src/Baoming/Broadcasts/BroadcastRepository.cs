@@ -17,16 +17,25 @@ public sealed class Broadcast
     public string Text { get; init; } = "";
     public string ParseMode { get; init; } = "html";
     public DateTime? ScheduledAt { get; init; }
-    public string State { get; init; } = "";
+
+    public BroadcastState State { get; init; }
+
+    /// <summary>The <c>state</c> column, as Dapper reads it: mapped by <see cref="BroadcastStates"/>, not by the enum's names.</summary>
+    private string DatabaseState
+    {
+        get => State.ToDatabase();
+        init => State = BroadcastStates.FromDatabase(value);
+    }
+
     public string? JobId { get; init; }
     public long? StatusChatId { get; init; }
     public long? StatusMessageId { get; init; }
     public DateTime? PreparedAt { get; init; }
     public DateTime CreatedAt { get; init; }
 
-    public Audience Kind => OrganizerButtons.FromName(Audience);
+    public Audience Kind => AudienceNames.Parse(Audience);
 
-    public string Topic => BroadcastTopic.Topic(Id);
+    public string Topic => BroadcastTopic.Key(Id).ToString();
 }
 
 /// <summary>A member a broadcast did not reach, for the organizer's list.</summary>
@@ -35,9 +44,12 @@ public sealed record NotReached(long MemberId, string? Username, string DisplayN
 /// <summary>The <c>broadcasts</c> table and the audiences' recipient queries.</summary>
 public sealed class BroadcastRepository(NpgsqlDataSource dataSource)
 {
+    /// <summary>The states <see cref="CancelAsync"/> leaves: a broadcast that is done or already cancelled stays so.</summary>
+    private static readonly BroadcastState[] Cancellable = [BroadcastState.Draft, BroadcastState.Scheduled, BroadcastState.Sending];
+
     private const string Columns = """
         b.id, b.author_id as AuthorId, m.language_code as AuthorLanguage, b.audience, b.session_id as SessionId,
-        s.title as SessionTitle, b.text, b.parse_mode as ParseMode, b.scheduled_at as ScheduledAt, b.state,
+        s.title as SessionTitle, b.text, b.parse_mode as ParseMode, b.scheduled_at as ScheduledAt, b.state as DatabaseState,
         b.job_id as JobId, b.status_chat_id as StatusChatId, b.status_message_id as StatusMessageId,
         b.prepared_at as PreparedAt, b.created_at as CreatedAt
         from broadcasts b
@@ -68,15 +80,30 @@ public sealed class BroadcastRepository(NpgsqlDataSource dataSource)
         return await connection.ExecuteScalarAsync<int>(new CommandDefinition(sql, new { sessionId, now }, cancellationToken: cancellationToken));
     }
 
-    public async Task<long> CreateAsync(long authorId, Audience audience, long? sessionId, string text, CancellationToken cancellationToken)
+    /// <summary>The id the next draft will have, taken before the draft is kept (see <see cref="CreateAsync"/>).</summary>
+    public async Task<long> ReserveIdAsync(CancellationToken cancellationToken)
+    {
+        const string Sql = "select nextval(pg_get_serial_sequence('broadcasts', 'id'))";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(Sql, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Keeps a draft under the id <see cref="ReserveIdAsync"/> gave: its confirmation, which carries the id in its
+    /// buttons, is built before Telegram has shown the preview, and the draft is kept only once it has.
+    /// </summary>
+    public async Task CreateAsync(long id, long authorId, Audience audience, long? sessionId, string text, CancellationToken cancellationToken)
     {
         const string Sql = """
-            insert into broadcasts (author_id, audience, session_id, text, parse_mode)
-            values (@authorId, @audience, @sessionId, @text, 'html') returning id
+            insert into broadcasts (id, author_id, audience, session_id, text, parse_mode, state)
+            overriding system value
+            values (@id, @authorId, @audience, @sessionId, @text, 'html', @draft)
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            Sql, new { authorId, audience = OrganizerButtons.Name(audience), sessionId, text }, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(
+            Sql,
+            new { id, authorId, audience = AudienceNames.Of(audience), sessionId, text, draft = BroadcastState.Draft.ToDatabase() },
+            cancellationToken: cancellationToken));
     }
 
     public async Task<Broadcast?> FindAsync(long id, CancellationToken cancellationToken)
@@ -87,7 +114,7 @@ public sealed class BroadcastRepository(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Moves a broadcast from one of <paramref name="from"/> to <paramref name="to"/>; false when it was in none (a second press).</summary>
-    public async Task<bool> TransitionAsync(long id, string[] from, string to, DateTimeOffset? scheduledAt, CancellationToken cancellationToken)
+    public async Task<bool> TransitionAsync(long id, BroadcastState[] from, BroadcastState to, DateTimeOffset? scheduledAt, CancellationToken cancellationToken)
     {
         const string Sql = """
             update broadcasts set state = @to, scheduled_at = coalesce(@scheduledAt, scheduled_at), updated_at = now()
@@ -95,19 +122,22 @@ public sealed class BroadcastRepository(NpgsqlDataSource dataSource)
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteAsync(new CommandDefinition(
-            Sql, new { id, from, to, scheduledAt = scheduledAt?.UtcDateTime }, cancellationToken: cancellationToken)) == 1;
+            Sql, new { id, from = from.ToDatabase(), to = to.ToDatabase(), scheduledAt = scheduledAt?.UtcDateTime }, cancellationToken: cancellationToken)) == 1;
     }
 
     /// <summary>Cancels a draft, scheduled or running broadcast; its Hangfire job id, or false when there was nothing to cancel.</summary>
     public async Task<(bool IsCancelled, string? JobId)> CancelAsync(long id, CancellationToken cancellationToken)
     {
         const string Sql = """
-            update broadcasts set state = 'cancelled', updated_at = now()
-             where id = @id and state in ('draft', 'scheduled', 'sending')
+            update broadcasts set state = @cancelled, updated_at = now()
+             where id = @id and state = any(@cancellable)
             returning job_id
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = (await connection.QueryAsync<string?>(new CommandDefinition(Sql, new { id }, cancellationToken: cancellationToken))).ToList();
+        var rows = (await connection.QueryAsync<string?>(new CommandDefinition(
+            Sql,
+            new { id, cancelled = BroadcastState.Cancelled.ToDatabase(), cancellable = Cancellable.ToDatabase() },
+            cancellationToken: cancellationToken))).ToList();
         return (rows.Count == 1, rows.FirstOrDefault());
     }
 
@@ -130,19 +160,12 @@ public sealed class BroadcastRepository(NpgsqlDataSource dataSource)
         await connection.ExecuteAsync(new CommandDefinition("update broadcasts set prepared_at = now() where id = @id and prepared_at is null", new { id }, cancellationToken: cancellationToken));
     }
 
-    public async Task<bool> IsCancelledAsync(long id, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-            "select coalesce((select state = 'cancelled' from broadcasts where id = @id), true)", new { id }, cancellationToken: cancellationToken));
-    }
-
     /// <summary>The latest broadcasts (scheduled ones first), with their delivery counts from the ledger.</summary>
     public async Task<IReadOnlyList<BroadcastSummary>> ListRecentAsync(int limit, CancellationToken cancellationToken)
     {
         const string Sql = $"""
             select {Columns}
-             order by (b.state = 'scheduled') desc, b.created_at desc, b.id desc
+             order by (b.state = @scheduled) desc, b.created_at desc, b.id desc
              limit @limit
             """;
         const string StatsSql = """
@@ -156,7 +179,8 @@ public sealed class BroadcastRepository(NpgsqlDataSource dataSource)
              group by topic
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = (await connection.QueryAsync<Broadcast>(new CommandDefinition(Sql, new { limit }, cancellationToken: cancellationToken))).ToList();
+        var rows = (await connection.QueryAsync<Broadcast>(new CommandDefinition(
+            Sql, new { limit, scheduled = BroadcastState.Scheduled.ToDatabase() }, cancellationToken: cancellationToken))).ToList();
         var stats = (await connection.QueryAsync<(string Topic, int Total, int Sent, int Blocked, int Failed, int Unknown)>(new CommandDefinition(
             StatsSql, new { topics = rows.Select(r => r.Topic).ToArray() }, cancellationToken: cancellationToken))).ToDictionary(s => s.Topic);
         return [.. rows.Select(r =>
@@ -179,7 +203,7 @@ public sealed class BroadcastRepository(NpgsqlDataSource dataSource)
              order by d.id
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return [.. await connection.QueryAsync<NotReached>(new CommandDefinition(Sql, new { topic = BroadcastTopic.Topic(id) }, cancellationToken: cancellationToken))];
+        return [.. await connection.QueryAsync<NotReached>(new CommandDefinition(Sql, new { topic = BroadcastTopic.Key(id).ToString() }, cancellationToken: cancellationToken))];
     }
 
     public static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
 using Baoming.Community;
 using Baoming.Core;
+using Baoming.Core.Organizers;
 using Baoming.Core.Replies;
 using Baoming.Delivery;
 using Baoming.Messaging;
@@ -18,27 +18,25 @@ namespace Baoming.Broadcasts;
 public sealed class BroadcastTopic(
     BroadcastRepository broadcasts,
     DeliveryLedger ledger,
-    IServiceProvider services,
+    IMessenger messenger,
     IOptions<CommunityOptions> community,
     TimeProvider time) : ITopic
 {
     /// <summary>Telegram allows about one edit a second per chat; every three seconds is plenty to watch.</summary>
     public static readonly TimeSpan StatusInterval = TimeSpan.FromSeconds(3);
 
-    private readonly ConcurrentDictionary<string, long> lastStatus = new(StringComparer.Ordinal);
+    public const string TopicKind = "broadcast";
 
-    public string Kind => "broadcast";
+    private readonly ConcurrentDictionary<TopicKey, long> lastStatus = new();
 
-    public static string Topic(long id) => $"broadcast:{id.ToString(CultureInfo.InvariantCulture)}";
+    public string Kind => TopicKind;
 
-    // FanOut (a singleton taking the channel) builds this topic, and verbs without a channel never do;
-    // the messenger is looked up when needed, as the export does.
-    private IMessenger Messenger => services.GetRequiredService<IMessenger>();
+    public static TopicKey Key(long id) => TopicKey.Of(TopicKind, id);
 
-    public async Task<bool> PrepareAsync(string topic, CancellationToken cancellationToken)
+    public async Task<bool> PrepareAsync(TopicKey topic, CancellationToken cancellationToken)
     {
-        if (await FindAsync(topic, cancellationToken) is not { State: "scheduled" or "sending" } broadcast
-            || !await broadcasts.TransitionAsync(broadcast.Id, ["scheduled", "sending"], "sending", null, cancellationToken))
+        if (await FindAsync(topic, cancellationToken) is not { State: BroadcastState.Scheduled or BroadcastState.Sending } broadcast
+            || !await broadcasts.TransitionAsync(broadcast.Id, [BroadcastState.Scheduled, BroadcastState.Sending], BroadcastState.Sending, null, cancellationToken))
         {
             return false;
         }
@@ -56,14 +54,14 @@ public sealed class BroadcastTopic(
         return true;
     }
 
-    public async Task<Reply> RenderAsync(string topic, short variant, Language language, CancellationToken cancellationToken)
+    public async Task<Reply> RenderAsync(TopicKey topic, short variant, Language language, CancellationToken cancellationToken)
     {
         var broadcast = await FindAsync(topic, cancellationToken) ?? throw new InvalidOperationException($"{topic} vanished.");
         // The organizer wrote one text for everyone: the same in every language.
         return new Reply(broadcast.Text, []) { IsHtml = broadcast.ParseMode == "html" };
     }
 
-    public async Task CompletedAsync(string topic, DeliveryStats stats, CancellationToken cancellationToken)
+    public async Task CompletedAsync(TopicKey topic, DeliveryStats stats, CancellationToken cancellationToken)
     {
         lastStatus.TryRemove(topic, out _);
         if (await FindAsync(topic, cancellationToken) is not { } broadcast)
@@ -71,14 +69,14 @@ public sealed class BroadcastTopic(
             return;
         }
 
-        await broadcasts.TransitionAsync(broadcast.Id, ["sending"], "done", null, cancellationToken);
+        await broadcasts.TransitionAsync(broadcast.Id, [BroadcastState.Sending], BroadcastState.Done, null, cancellationToken);
         await EditStatusAsync(broadcast, texts => texts.BroadcastReport(broadcast.Id, stats.Sent, stats.Blocked, stats.Failed, stats.Unknown, notSent: 0, isStopped: false), cancellationToken);
     }
 
-    public async Task<bool> ShouldContinueAsync(string topic, CancellationToken cancellationToken) =>
-        await FindAsync(topic, cancellationToken) is not { State: "cancelled" };
+    public async Task<bool> ShouldContinueAsync(TopicKey topic, CancellationToken cancellationToken) =>
+        await FindAsync(topic, cancellationToken) is not { State: BroadcastState.Cancelled };
 
-    public async Task StoppedAsync(string topic, DeliveryStats stats, CancellationToken cancellationToken)
+    public async Task StoppedAsync(TopicKey topic, DeliveryStats stats, CancellationToken cancellationToken)
     {
         if (await FindAsync(topic, cancellationToken) is not { } broadcast)
         {
@@ -89,7 +87,7 @@ public sealed class BroadcastTopic(
         await EditStatusAsync(broadcast, texts => texts.BroadcastReport(broadcast.Id, stats.Sent, stats.Blocked, stats.Failed, stats.Unknown, stats.Pending, isStopped: true), cancellationToken);
     }
 
-    public async Task ProgressAsync(string topic, FanOutProgress progress, CancellationToken cancellationToken)
+    public async Task ProgressAsync(TopicKey topic, FanOutProgress progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(progress);
         var now = Stopwatch.GetTimestamp();
@@ -104,9 +102,9 @@ public sealed class BroadcastTopic(
         await EditStatusAsync(broadcast, texts => texts.BroadcastProgress(broadcast.Id, progress.Done, progress.Total, progress.PerSecond), cancellationToken);
     }
 
-    private Task<Broadcast?> FindAsync(string topic, CancellationToken cancellationToken) =>
-        topic.Split(':') is [_, var id] && long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var broadcastId)
-            ? broadcasts.FindAsync(broadcastId, cancellationToken)
+    private Task<Broadcast?> FindAsync(TopicKey topic, CancellationToken cancellationToken) =>
+        topic.Is(TopicKind, 1)
+            ? broadcasts.FindAsync(topic[0], cancellationToken)
             : Task.FromResult<Broadcast?>(null);
 
     private async Task EditStatusAsync(Broadcast broadcast, Func<Texts, Reply> render, CancellationToken cancellationToken)
@@ -114,7 +112,7 @@ public sealed class BroadcastTopic(
         if (broadcast is { StatusChatId: { } chatId, StatusMessageId: { } messageId })
         {
             var texts = new Texts(Languages.FromTelegramCode(broadcast.AuthorLanguage), community.Value.Zone);
-            await Messenger.EditAsync(chatId, messageId, render(texts), cancellationToken);
+            await messenger.EditAsync(chatId, messageId, render(texts), cancellationToken);
         }
     }
 }

@@ -44,6 +44,20 @@ public interface IButtonHandler
 }
 
 /// <summary>
+/// A kind of message the parser recognises that a feature answers, not the readers' sign-up
+/// conversation (e.g. a 留言 to the organizers). The conversation checks <see cref="Requires"/> first.
+/// </summary>
+public interface IIntentHandler
+{
+    Role Requires { get; }
+
+    /// <summary>Whether this feature answers <paramref name="intent"/>; the first that does gets it.</summary>
+    bool Claims(Intent intent);
+
+    Task<Response> HandleAsync(ChatContext context, Intent intent, CancellationToken cancellationToken);
+}
+
+/// <summary>
 /// The readers' own conversation (sign up, cancel, my sign-ups, help, the session buttons, 报名 in a
 /// group): everything no organizer command, feature button or open dialogue claims. Signup provides it.
 /// </summary>

@@ -7,8 +7,8 @@ namespace Baoming.Chat;
 
 /// <summary>
 /// The conversation engine: it asks the pure core what a message means, checks the sender's role, and
-/// hands the message to whoever owns it: an open dialogue, an organizer command, a feature's button,
-/// or the readers' conversation (<see cref="IReaderConversation"/>). Telegram and the terminal shell both call it.
+/// hands the message to whoever owns it: an open dialogue, an organizer command, a feature's button or
+/// message kind (<see cref="IIntentHandler"/>), or the readers' conversation (<see cref="IReaderConversation"/>). Telegram and the terminal shell both call it.
 /// </summary>
 public sealed class Conversation(
     RoleService roles,
@@ -16,6 +16,7 @@ public sealed class Conversation(
     IEnumerable<IChatCommand> commands,
     IEnumerable<IButtonHandler> buttons,
     IEnumerable<IDialogueHandler> dialogues,
+    IEnumerable<IIntentHandler> intents,
     DialogueStore dialogueStore,
     BotIdentity bot,
     IOptions<CommunityOptions> community)
@@ -23,6 +24,8 @@ public sealed class Conversation(
     private readonly Dictionary<string, IChatCommand> commands = commands.ToDictionary(c => c.Name, StringComparer.Ordinal);
     private readonly Dictionary<string, IButtonHandler> buttons = buttons.ToDictionary(b => b.Prefix, StringComparer.Ordinal);
     private readonly Dictionary<string, IDialogueHandler> dialogues = dialogues.ToDictionary(d => d.Kind, StringComparer.Ordinal);
+
+    private readonly IIntentHandler[] intents = [.. intents];
 
     private readonly TimeZoneInfo zone = community.Value.Zone;
 
@@ -83,6 +86,14 @@ public sealed class Conversation(
             var role = await roles.GetRoleAsync(incoming.From.UserId, cancellationToken);
             return role >= command.Requires
                 ? await command.HandleAsync(new ChatContext(incoming, texts, role), arguments, cancellationToken)
+                : Response.To(incoming.ChatId, texts.NotAllowed());
+        }
+
+        if (Array.Find(intents, h => h.Claims(intent)) is { } handler)
+        {
+            var role = await roles.GetRoleAsync(incoming.From.UserId, cancellationToken);
+            return role >= handler.Requires
+                ? await handler.HandleAsync(new ChatContext(incoming, texts, role), intent, cancellationToken)
                 : Response.To(incoming.ChatId, texts.NotAllowed());
         }
 

@@ -7,7 +7,7 @@ namespace Baoming.Delivery;
 public sealed record Claimed(long Id, long MemberId, short Variant, string? LanguageCode);
 
 /// <summary>How one send ended, to be written back to the ledger.</summary>
-public readonly record struct Completion(long Id, string State, long? MessageId);
+public readonly record struct Completion(long Id, DeliveryState State, long? MessageId);
 
 /// <summary>Counts of a topic's deliveries by state.</summary>
 public sealed record DeliveryStats(int Pending, int Sent, int Blocked, int Failed, int Unknown)
@@ -68,21 +68,22 @@ public sealed class DeliveryLedger(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// An export column's SQL: the state of <paramref name="topic"/>'s delivery to the row's member
-    /// (<c>r.member_id</c>), null when it did not go to them. The topic is built from ids only.
+    /// (<c>r.member_id</c>), null when it did not go to them. A key's text is a kind and digits only, so it
+    /// can stand in the SQL.
     /// </summary>
-    public static string StateColumnSql(string topic) =>
+    public static string StateColumnSql(TopicKey topic) =>
         $"(select d.state from deliveries d where d.topic = '{topic}' and d.member_id = r.member_id)";
 
     /// <summary>The exclusive right to run <paramref name="topic"/>'s fan-out, or null if another run holds it.</summary>
-    public async Task<IAsyncDisposable?> TryLeaseAsync(string topic, CancellationToken cancellationToken)
+    public async Task<IAsyncDisposable?> TryLeaseAsync(TopicKey topic, CancellationToken cancellationToken)
     {
         var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var taken = false;
         try
         {
             taken = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-                "select pg_try_advisory_lock(hashtextextended(@topic, 0))", new { topic }, cancellationToken: cancellationToken));
-            return taken ? new Lease(connection, topic) : null;
+                "select pg_try_advisory_lock(hashtextextended(@topic, 0))", new { topic = topic.ToString() }, cancellationToken: cancellationToken));
+            return taken ? new Lease(connection, topic.ToString()) : null;
         }
         finally
         {
@@ -117,10 +118,10 @@ public sealed class DeliveryLedger(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Claims up to <paramref name="limit"/> pending rows of <paramref name="topic"/> for <paramref name="run"/>; they stay pending.</summary>
-    public async Task<IReadOnlyList<Claimed>> ClaimAsync(string topic, Guid run, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Claimed>> ClaimAsync(TopicKey topic, Guid run, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return [.. await connection.QueryAsync<Claimed>(new CommandDefinition(ClaimSql, new { topic, run, limit }, cancellationToken: cancellationToken))];
+        return [.. await connection.QueryAsync<Claimed>(new CommandDefinition(ClaimSql, new { topic = topic.ToString(), run, limit }, cancellationToken: cancellationToken))];
     }
 
     /// <summary>
@@ -135,7 +136,7 @@ public sealed class DeliveryLedger(NpgsqlDataSource dataSource)
             run,
             starting = starting.ToArray(),
             ids = completions.Select(c => c.Id).ToArray(),
-            states = completions.Select(c => c.State).ToArray(),
+            states = completions.Select(c => c.State.ToDatabase()).ToArray(),
             messageIds = completions.Select(c => c.MessageId).ToArray(),
         }, cancellationToken: cancellationToken));
         return started.ToHashSet();
@@ -152,7 +153,7 @@ public sealed class DeliveryLedger(NpgsqlDataSource dataSource)
         await connection.ExecuteAsync(new CommandDefinition(CompleteSql, new
         {
             ids = completions.Select(c => c.Id).ToArray(),
-            states = completions.Select(c => c.State).ToArray(),
+            states = completions.Select(c => c.State.ToDatabase()).ToArray(),
             messageIds = completions.Select(c => c.MessageId).ToArray(),
         }, cancellationToken: cancellationToken));
     }
@@ -175,7 +176,7 @@ public sealed class DeliveryLedger(NpgsqlDataSource dataSource)
     /// What earlier runs of this topic left behind: rows in <c>sending</c> may have reached Telegram, so
     /// they become <c>unknown</c> and are reported, not resent; rows only claimed go back to the pool.
     /// </summary>
-    public async Task<Abandoned> MarkAbandonedAsync(string topic, CancellationToken cancellationToken)
+    public async Task<Abandoned> MarkAbandonedAsync(TopicKey topic, CancellationToken cancellationToken)
     {
         const string Sql = """
             update deliveries
@@ -186,12 +187,12 @@ public sealed class DeliveryLedger(NpgsqlDataSource dataSource)
             returning state
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var states = (await connection.QueryAsync<string>(new CommandDefinition(Sql, new { topic }, cancellationToken: cancellationToken))).ToList();
-        var unknown = states.Count(s => s == "unknown");
+        var states = (await connection.QueryAsync<string>(new CommandDefinition(Sql, new { topic = topic.ToString() }, cancellationToken: cancellationToken))).ToList();
+        var unknown = states.Count(s => DeliveryStates.FromDatabase(s) == DeliveryState.Unknown);
         return new Abandoned(unknown, states.Count - unknown);
     }
 
-    public async Task<DeliveryStats> StatsAsync(string topic, CancellationToken cancellationToken)
+    public async Task<DeliveryStats> StatsAsync(TopicKey topic, CancellationToken cancellationToken)
     {
         const string Sql = """
             select count(*) filter (where state in ('pending', 'sending'))::int as Pending,
@@ -202,7 +203,7 @@ public sealed class DeliveryLedger(NpgsqlDataSource dataSource)
               from deliveries where topic = @topic
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleAsync<DeliveryStats>(new CommandDefinition(Sql, new { topic }, cancellationToken: cancellationToken));
+        return await connection.QuerySingleAsync<DeliveryStats>(new CommandDefinition(Sql, new { topic = topic.ToString() }, cancellationToken: cancellationToken));
     }
 
     /// <summary>
@@ -210,7 +211,7 @@ public sealed class DeliveryLedger(NpgsqlDataSource dataSource)
     /// Members known to be unreachable go straight to <c>blocked</c>: skipped and counted.
     /// <paramref name="recipientsSql"/> selects <c>member_id, variant</c>.
     /// </summary>
-    public async Task<int> AddRecipientsAsync(string topic, string recipientsSql, object parameters, CancellationToken cancellationToken)
+    public async Task<int> AddRecipientsAsync(TopicKey topic, string recipientsSql, object parameters, CancellationToken cancellationToken)
     {
         var sql = $"""
             insert into deliveries (topic, member_id, variant, state)
@@ -220,16 +221,16 @@ public sealed class DeliveryLedger(NpgsqlDataSource dataSource)
             on conflict (topic, member_id) do nothing
             """;
         var arguments = new DynamicParameters(parameters);
-        arguments.Add("topic", topic);
+        arguments.Add("topic", topic.ToString());
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteAsync(new CommandDefinition(sql, arguments, cancellationToken: cancellationToken, commandTimeout: 600));
     }
 
     /// <summary>
-    /// Claims a single delivery (a report, a notice to one member) if it has not been claimed
-    /// before; false when it already exists, so the caller must not send it.
+    /// Claims the organizers' report on <paramref name="topic"/> to one member (under <see cref="TopicKey.ReportKey"/>)
+    /// if it has not been claimed before; null when it already exists, so the caller must not send it.
     /// </summary>
-    public async Task<long?> ClaimOnceAsync(string topic, long memberId, CancellationToken cancellationToken)
+    public async Task<long?> ClaimReportAsync(TopicKey topic, long memberId, CancellationToken cancellationToken)
     {
         const string Sql = """
             insert into deliveries (topic, member_id, state) values (@topic, @memberId, 'sending')
@@ -237,6 +238,6 @@ public sealed class DeliveryLedger(NpgsqlDataSource dataSource)
             returning id
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(Sql, new { topic, memberId }, cancellationToken: cancellationToken));
+        return await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(Sql, new { topic = topic.ReportKey, memberId }, cancellationToken: cancellationToken));
     }
 }

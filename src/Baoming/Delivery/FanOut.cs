@@ -13,29 +13,29 @@ namespace Baoming.Delivery;
 /// </summary>
 public interface ITopic
 {
-    /// <summary>The topic key's prefix, e.g. "reminder" for "reminder:42".</summary>
+    /// <summary>The kind of key this topic handles (<see cref="TopicKey.Kind"/>), e.g. "reminder" for "reminder:42:1767225600".</summary>
     string Kind { get; }
 
     /// <summary>Adds the recipients to the ledger (safe to repeat); false when the topic no longer applies.</summary>
-    Task<bool> PrepareAsync(string topic, CancellationToken cancellationToken);
+    Task<bool> PrepareAsync(TopicKey topic, CancellationToken cancellationToken);
 
     /// <summary>The message for one wording and language; called once per (variant, language) and cached.</summary>
-    Task<Reply> RenderAsync(string topic, short variant, Language language, CancellationToken cancellationToken);
+    Task<Reply> RenderAsync(TopicKey topic, short variant, Language language, CancellationToken cancellationToken);
 
     /// <summary>Called once the ledger holds no pending rows for the topic.</summary>
-    Task CompletedAsync(string topic, DeliveryStats stats, CancellationToken cancellationToken);
+    Task CompletedAsync(TopicKey topic, DeliveryStats stats, CancellationToken cancellationToken);
 
     /// <summary>
     /// Asked before each batch is claimed: false stops the run (e.g. a broadcast cancelled by an
     /// organizer), leaving the rest pending and <see cref="CompletedAsync"/> uncalled.
     /// </summary>
-    Task<bool> ShouldContinueAsync(string topic, CancellationToken cancellationToken) => Task.FromResult(true);
+    Task<bool> ShouldContinueAsync(TopicKey topic, CancellationToken cancellationToken) => Task.FromResult(true);
 
     /// <summary>After a stop asked for by <see cref="ShouldContinueAsync"/>, once nothing is in flight any more.</summary>
-    Task StoppedAsync(string topic, DeliveryStats stats, CancellationToken cancellationToken) => Task.CompletedTask;
+    Task StoppedAsync(TopicKey topic, DeliveryStats stats, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>After each batch: how far the run is (for a status message; throttling is the topic's business).</summary>
-    Task ProgressAsync(string topic, FanOutProgress progress, CancellationToken cancellationToken) => Task.CompletedTask;
+    Task ProgressAsync(TopicKey topic, FanOutProgress progress, CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>Progress of a fan-out, for status messages.</summary>
@@ -68,12 +68,12 @@ public sealed partial class FanOut(
 
     private readonly Dictionary<string, ITopic> topics = topics.ToDictionary(t => t.Kind, StringComparer.Ordinal);
 
-    public ITopic TopicFor(string topic) =>
-        topics.TryGetValue(topic.Split(':', 2)[0], out var handler)
+    public ITopic TopicFor(TopicKey topic) =>
+        topics.TryGetValue(topic.Kind, out var handler)
             ? handler
             : throw new InvalidOperationException($"No handler for topic '{topic}'.");
 
-    public async Task<DeliveryStats> RunAsync(string topic, Func<FanOutProgress, Task>? progress, CancellationToken cancellationToken)
+    public async Task<DeliveryStats> RunAsync(TopicKey topic, Func<FanOutProgress, Task>? progress, CancellationToken cancellationToken)
     {
         // One run per topic at a time, across instances: a session-level advisory lock on a held
         // connection. If the holder dies its connection closes and the lock is free again, so the
@@ -185,7 +185,7 @@ public sealed partial class FanOut(
         return stats;
     }
 
-    private Task<DeliveryStats> StatsAsync(string topic, CancellationToken cancellationToken) =>
+    private Task<DeliveryStats> StatsAsync(TopicKey topic, CancellationToken cancellationToken) =>
         Retry.UntilDoneAsync(ct => ledger.StatsAsync(topic, ct), logger, cancellationToken);
 
     /// <summary>
@@ -312,20 +312,20 @@ public sealed partial class FanOut(
             await limiter.WaitForSlotAsync(reservation, slot, CancellationToken.None);
             await limiter.PaceChatAsync(row.MemberId, CancellationToken.None);
             var outcome = await messenger.SendAsync(new Outgoing(row.MemberId, reply), CancellationToken.None);
-            completion = new Completion(row.Id, outcome.Status.ToString().ToLowerInvariant(), outcome.MessageId);
+            completion = new Completion(row.Id, DeliveryStates.FromSend(outcome.Status), outcome.MessageId);
         }
         catch (Exception e)
         {
             // Whatever went wrong, the row must not stay 'sending'; the message may have gone out.
             LogSendFailed(e, run.Topic, row.MemberId);
-            completion = new Completion(row.Id, "unknown", null);
+            completion = new Completion(row.Id, DeliveryState.Unknown, null);
         }
 
         run.Finished([completion]);
     }
 
     /// <summary>One run's bookkeeping: rows claimed and not yet started, sends in flight, outcomes not yet written.</summary>
-    private sealed class Run(string topic, Guid id, int total, int done)
+    private sealed class Run(TopicKey topic, Guid id, int total, int done)
     {
         private static readonly TimeSpan MaxStepLead = TimeSpan.FromSeconds(0.05);
 
@@ -338,7 +338,7 @@ public sealed partial class FanOut(
         private int done = done;
         private long lastStepTicks;
 
-        public string Topic => topic;
+        public TopicKey Topic => topic;
 
         public Guid Id => id;
 
@@ -427,35 +427,35 @@ public sealed partial class FanOut(
     }
 
     [LoggerMessage(EventId = 600, Level = LogLevel.Information, Message = "Fan-out {Topic}: {Total} recipients")]
-    private partial void LogStarting(string topic, int total);
+    private partial void LogStarting(TopicKey topic, int total);
 
     [LoggerMessage(EventId = 601, Level = LogLevel.Information, Message = "Fan-out {Topic} finished: sent {Sent}, blocked {Blocked}, failed {Failed}, unknown {Unknown}")]
-    private partial void LogFinished(string topic, int sent, int blocked, int failed, int unknown);
+    private partial void LogFinished(TopicKey topic, int sent, int blocked, int failed, int unknown);
 
     [LoggerMessage(EventId = 602, Level = LogLevel.Warning, Message = "Fan-out {Topic}: {Count} sends of an earlier run ended with an unknown outcome; not resent")]
-    private partial void LogAbandoned(string topic, int count);
+    private partial void LogAbandoned(TopicKey topic, int count);
 
     [LoggerMessage(EventId = 604, Level = LogLevel.Information, Message = "Fan-out {Topic} is running elsewhere; leaving it to that run")]
-    private partial void LogBusy(string topic);
+    private partial void LogBusy(TopicKey topic);
 
     [LoggerMessage(EventId = 605, Level = LogLevel.Information, Message = "Fan-out {Topic} stopped: the topic was withdrawn")]
-    private partial void LogStopped(string topic);
+    private partial void LogStopped(TopicKey topic);
 
     [LoggerMessage(EventId = 606, Level = LogLevel.Information, Message = "Fan-out {Topic} paused for shutdown; the rest goes out when the job runs again")]
-    private partial void LogHandedBack(string topic);
+    private partial void LogHandedBack(TopicKey topic);
 
     [LoggerMessage(EventId = 603, Level = LogLevel.Information, Message = "Fan-out {Topic} no longer applies; nothing sent")]
-    private partial void LogNotApplicable(string topic);
+    private partial void LogNotApplicable(TopicKey topic);
 
     [LoggerMessage(EventId = 607, Level = LogLevel.Information, Message = "Fan-out {Topic}: {Count} rows claimed by an earlier run and never sent went back to pending")]
-    private partial void LogReleased(string topic, int count);
+    private partial void LogReleased(TopicKey topic, int count);
 
     [LoggerMessage(EventId = 608, Level = LogLevel.Warning, Message = "Fan-out {Topic} failed; what it did not send goes back to pending")]
-    private partial void LogFailed(string topic);
+    private partial void LogFailed(TopicKey topic);
 
     [LoggerMessage(EventId = 609, Level = LogLevel.Warning, Message = "Fan-out {Topic}: {Count} claimed rows could not be handed back; the next run frees them")]
-    private partial void LogNotReleased(string topic, int count);
+    private partial void LogNotReleased(TopicKey topic, int count);
 
     [LoggerMessage(EventId = 610, Level = LogLevel.Error, Message = "Fan-out {Topic}: sending to {MemberId} failed unexpectedly; recorded as unknown")]
-    private partial void LogSendFailed(Exception exception, string topic, long memberId);
+    private partial void LogSendFailed(Exception exception, TopicKey topic, long memberId);
 }

@@ -17,7 +17,7 @@ public sealed class OrganizerReports(
     IMessenger messenger,
     IOptionsMonitor<CommunityOptions> community)
 {
-    public async Task SendAsync(string topic, Func<Texts, Reply> render, CancellationToken cancellationToken)
+    public async Task SendAsync(TopicKey topic, Func<Texts, Reply> render, CancellationToken cancellationToken)
     {
         const string Sql = """
             select x.id, m.language_code as LanguageCode
@@ -34,7 +34,7 @@ public sealed class OrganizerReports(
 
         foreach (var (id, languageCode) in staff)
         {
-            var delivery = await ledger.ClaimOnceAsync("report:" + topic, id, cancellationToken);
+            var delivery = await ledger.ClaimReportAsync(topic, id, cancellationToken);
             if (delivery is null)
             {
                 continue;
@@ -42,7 +42,7 @@ public sealed class OrganizerReports(
 
             var reply = render(new Texts(Languages.FromTelegramCode(languageCode), options.Zone));
             var outcome = await messenger.SendAsync(new Outgoing(id, reply), cancellationToken);
-            await ledger.CompleteAsync([new Completion(delivery.Value, outcome.Status.ToString().ToLowerInvariant(), outcome.MessageId)], cancellationToken);
+            await ledger.CompleteAsync([new Completion(delivery.Value, DeliveryStates.FromSend(outcome.Status), outcome.MessageId)], cancellationToken);
         }
     }
 }

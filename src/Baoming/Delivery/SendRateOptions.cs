@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Baoming.Platform;
 
 namespace Baoming.Delivery;
 
@@ -11,7 +12,7 @@ public sealed class SendRateOptions
     public const string Section = "Telegram";
 
     /// <summary>Bot API's documented bulk limit is about 30 messages per second; 25 leaves headroom.</summary>
-    [Range(1, 1000, ErrorMessage = "Telegram:MaxMessagesPerSecond must be between 1 and 1000.")]
+    [SettingRange(1, 1000, ErrorMessage = "Telegram:MaxMessagesPerSecond must be between 1 and 1000.")]
     public int MaxMessagesPerSecond { get; set; } = 25;
 }
 

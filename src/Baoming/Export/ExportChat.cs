@@ -3,7 +3,7 @@ using Baoming.Chat;
 using Baoming.Community;
 using Baoming.Core;
 using Baoming.Core.Export;
-using Baoming.Messaging;
+using Baoming.Core.Understanding;
 using Baoming.Roles;
 using Baoming.Sessions;
 
@@ -47,14 +47,14 @@ public sealed class ExportChatCommand(SessionRepository sessions, ExportLimits l
 /// <summary>"ex:42": a session was chosen; offer the formats.</summary>
 public sealed class ExportSessionButton(SessionRepository sessions) : IButtonHandler
 {
-    public string Prefix => ExportFiles.SessionButtonPrefix;
+    public string Prefix => CallbackData.Prefixes.ExportSession;
 
     public Role Requires => Role.Admin;
 
     public async Task<Response?> HandleAsync(ChatContext context, string payload, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (!ExportFiles.TryParseSessionPayload(payload, out var sessionId)
+        if (!CallbackData.Export.TryParseSession(payload, out var sessionId)
             || await sessions.FindAsync(sessionId, cancellationToken) is not { } session)
         {
             return null;
@@ -66,62 +66,70 @@ public sealed class ExportSessionButton(SessionRepository sessions) : IButtonHan
 
 /// <summary>
 /// "ef:42:csv": write the list to a temporary file (streamed, so a large session costs disk, not
-/// memory), audit it, then send it as a document, or say it is over Telegram's limit.
+/// memory), audit it, then hand it to the channel as a document, or say it is over Telegram's limit.
 /// </summary>
 public sealed class ExportFormatButton(
     SessionRepository sessions,
     Exporter exporter,
     AuditLog audit,
     ExportLimits limits,
-    IOptions<CommunityOptions> community,
-    IServiceProvider services) : IButtonHandler
+    IOptions<CommunityOptions> community) : IButtonHandler
 {
-    public string Prefix => ExportFiles.FormatButtonPrefix;
+    public string Prefix => CallbackData.Prefixes.ExportFormat;
 
     public Role Requires => Role.Admin;
 
     public async Task<Response?> HandleAsync(ChatContext context, string payload, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (!ExportFiles.TryParseFormatPayload(payload, out var sessionId, out var format)
+        if (!CallbackData.Export.TryParseFormat(payload, out var sessionId, out var format)
             || await sessions.FindAsync(sessionId, cancellationToken) is not { } session)
         {
             return null;
         }
 
         var fileName = ExportFiles.FileName(session, community.Value.Zone, format);
-        await using var file = new FileStream(
+        var file = new FileStream(
             Path.Combine(Path.GetTempPath(), $"baoming-export-{Guid.NewGuid():N}.{ExportFiles.Extension(format)}"),
             FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize: 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
-        var summary = await exporter.WriteAsync(file, format, [session.Id], progress: null, cancellationToken);
-        await file.FlushAsync(cancellationToken);
-        var isTooLarge = file.Length > limits.MaxDocumentBytes;
-
-        // Audited before sending: the conversation retries the whole press on a database outage, and a
-        // retry after the upload would send the file twice.
-        await audit.WriteAsync(context.MemberId, "export", new
+        try
         {
-            session_id = session.Id,
-            session_key = session.Key,
-            format = ExportFiles.Extension(format),
-            rows = summary.Total,
-            bytes = file.Length,
-            via = "chat",
-            sent = !isTooLarge,
-        }, cancellationToken);
+            var summary = await exporter.WriteAsync(file, format, [session.Id], progress: null, cancellationToken);
+            await file.FlushAsync(cancellationToken);
+            var isTooLarge = file.Length > limits.MaxDocumentBytes;
 
-        if (isTooLarge)
-        {
-            return context.Reply(context.Texts.ExportTooLarge(session, file.Length, limits.MaxDocumentBytes));
+            // Audited here, before the channel sends the file after this returns: the conversation retries
+            // the whole press on a database outage, and only a handler that has finished is delivered, so
+            // the file goes out once.
+            await audit.WriteAsync(context.MemberId, "export", new
+            {
+                session_id = session.Id,
+                session_key = session.Key,
+                format = ExportFiles.Extension(format),
+                rows = summary.Total,
+                bytes = file.Length,
+                via = "chat",
+                sent = !isTooLarge,
+            }, cancellationToken);
+
+            if (isTooLarge)
+            {
+                var length = file.Length;
+                await file.DisposeAsync();
+                return context.Reply(context.Texts.ExportTooLarge(session, length, limits.MaxDocumentBytes));
+            }
+
+            file.Position = 0;
+            // The channel sends the file and closes it, which deletes it.
+            return new Response([], context.Texts.ExportSent())
+            {
+                Documents = [new OutgoingDocument(context.ChatId, fileName, file, context.Texts.ExportCaption(session, summary)) { IfNotSent = context.Texts.ExportNotSent() }],
+            };
         }
-
-        file.Position = 0;
-        // The channel (Telegram or the terminal) is added by the verb after AddBaoming; verbs without
-        // one (migrate, export) never build the conversation, so it is looked up only when needed.
-        var messenger = services.GetRequiredService<IMessenger>();
-        var outcome = await messenger.SendDocumentAsync(context.ChatId, fileName, file, context.Texts.ExportCaption(session, summary), cancellationToken);
-        return outcome.Status == SendStatus.Sent
-            ? new Response([], context.Texts.ExportSent())
-            : context.Reply(context.Texts.ExportNotSent());
+        catch
+        {
+            await file.DisposeAsync();
+            throw;
+        }
     }
 }

@@ -64,7 +64,7 @@ public sealed class ExportReader(NpgsqlDataSource dataSource, IEnumerable<IExpor
             {
                 SessionKey = reader.GetString(0),
                 SessionTitle = reader.GetString(1),
-                Status = Signup.RegistrationRepository.ParseStatus(reader.GetString(2)),
+                Status = Signup.RegistrationStore.ParseStatus(reader.GetString(2)),
                 WaitlistPosition = reader.IsDBNull(3) ? null : reader.GetInt64(3),
                 RegisteredAt = reader.GetFieldValue<DateTimeOffset>(4),
                 CancelledAt = reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5),

@@ -8,6 +8,7 @@ using Baoming.FollowUps;
 using Baoming.Jobs;
 using Baoming.Members;
 using Baoming.Metrics;
+using Baoming.Notes;
 using Baoming.Platform;
 using Baoming.Reminders;
 using Baoming.Roles;
@@ -176,6 +177,7 @@ public static class BaomingHost
         services.AddReminders();
         services.AddBroadcasts();
         services.AddRoles();
+        services.AddNotes();
         return services;
     }
 

@@ -7,6 +7,7 @@ using Baoming.Jobs;
 using Baoming.Platform;
 using Baoming.Reminders;
 using Baoming.Sessions;
+using Baoming.Storage;
 using Baoming.Storage.Embedded;
 using Baoming.Telegram;
 using Microsoft.Extensions.Configuration;
@@ -29,6 +30,7 @@ public static class UnknownSettings
         (JobsOptions.Section, [typeof(JobsOptions)]),
         (HttpOptions.Section, [typeof(HttpOptions)]),
         (EmbeddedPostgresOptions.SectionName, [typeof(EmbeddedPostgresOptions)]),
+        (RetentionOptions.Section, [typeof(RetentionOptions)]),
         ("Sessions", [typeof(List<SessionConfig>)]),
     ];
 

@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using Baoming.Platform;
+using Baoming.Storage;
 using Dapper;
 using Hangfire;
 using Hangfire.PostgreSql;
@@ -11,17 +13,17 @@ public sealed class JobsOptions
     public const string Section = "Jobs";
 
     /// <summary>How often the scheduler looks for due jobs: reminders go out within about this much of their time.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00", ErrorMessage = "Jobs:SchedulePollingInterval must be between 0.1 s and 1 min.")]
+    [SettingRange("00:00:00.100", "00:01:00", ErrorMessage = "Jobs:SchedulePollingInterval must be between 0.1 s and 1 min.")]
     public TimeSpan SchedulePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// How long a job of a vanished server stays invisible before another server takes it over
     /// (sliding: a live server keeps extending it). Short, so a crashed fan-out resumes soon.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:05", "01:00:00", ErrorMessage = "Jobs:InvisibilityTimeout must be between 5 s and 1 h.")]
+    [SettingRange("00:00:05", "01:00:00", ErrorMessage = "Jobs:InvisibilityTimeout must be between 5 s and 1 h.")]
     public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
-    [Range(1, 100, ErrorMessage = "Jobs:WorkerCount must be between 1 and 100.")]
+    [SettingRange(1, 100, ErrorMessage = "Jobs:WorkerCount must be between 1 and 100.")]
     public int WorkerCount { get; set; } = 8;
 }
 
@@ -37,15 +39,11 @@ public static class JobsExtensions
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         // Under the migrations' lock: instances starting together install one at a time.
-        await connection.ExecuteAsync(new CommandDefinition("select pg_advisory_lock(@LockKey)", new { Storage.Migrator.LockKey }, cancellationToken: cancellationToken));
-        try
+        await AdvisoryLocks.HoldingAsync(connection, AdvisoryLocks.Migrations, _ =>
         {
             PostgreSqlObjectsInstaller.Install(connection, Schema);
-        }
-        finally
-        {
-            await connection.ExecuteAsync(new CommandDefinition("select pg_advisory_unlock(@LockKey)", new { Storage.Migrator.LockKey }, cancellationToken: CancellationToken.None));
-        }
+            return Task.FromResult(true);
+        }, cancellationToken);
     }
 
     /// <summary>Hangfire on PostgreSQL (schema <c>hangfire</c>) with the settings this storage needs.</summary>
@@ -81,6 +79,7 @@ public static class JobsExtensions
             .UseLogProvider(new HostLogProvider(provider.GetRequiredService<ILoggerFactory>()))
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
+            .UseTypeResolver(MovedJobTypes.Resolve)
             .UseRecommendedSerializerSettings()
             .UseStorage(provider.GetRequiredService<JobStorage>()));
         return services;

@@ -35,7 +35,7 @@ public interface IMessenger
     /// </summary>
     Task<SendOutcome> ReplyAsync(Outgoing message, CancellationToken cancellationToken) => SendAsync(message, cancellationToken);
 
-    /// <summary>Sends a file (an export) as a document named <paramref name="fileName"/>.</summary>
+    /// <summary>Sends a file (an export) as a document named <paramref name="fileName"/>; the caller closes <paramref name="content"/>.</summary>
     Task<SendOutcome> SendDocumentAsync(long chatId, string fileName, Stream content, string? caption, CancellationToken cancellationToken);
 
     /// <summary>
@@ -48,25 +48,79 @@ public interface IMessenger
     Task AnswerButtonAsync(string buttonPressId, string? notice, CancellationToken cancellationToken);
 }
 
+/// <summary>How a channel sends what a handler returned.</summary>
 public static class MessengerExtensions
 {
-    /// <summary>Sends a response's messages in order; a button press is answered first so its spinner stops.</summary>
+    /// <summary>
+    /// Sends a response: a button press is answered first so its spinner stops, then the messages in
+    /// order, then the documents. Handlers return what they send and never hold the channel, so this is
+    /// the only place a turn's answer goes out.
+    /// </summary>
     public static async Task DeliverAsync(this IMessenger messenger, Response response, string? buttonPressId, CancellationToken cancellationToken)
     {
-        if (buttonPressId is not null)
+        ArgumentNullException.ThrowIfNull(messenger);
+        ArgumentNullException.ThrowIfNull(response);
+        try
         {
-            await messenger.AnswerButtonAsync(buttonPressId, response.ButtonNotice, cancellationToken);
-        }
+            if (buttonPressId is not null)
+            {
+                await messenger.AnswerButtonAsync(buttonPressId, response.ButtonNotice, cancellationToken);
+            }
 
-        foreach (var message in response.Messages)
+            foreach (var message in response.Messages)
+            {
+                if (!await SendMessageAsync(messenger, message, cancellationToken))
+                {
+                    return;
+                }
+            }
+
+            foreach (var document in response.Documents)
+            {
+                await SendDocumentAsync(messenger, document, cancellationToken);
+            }
+        }
+        finally
+        {
+            // Each document's stream is the channel's to close, sent or not (an export's temporary file
+            // is deleted when it closes); disposing twice is harmless.
+            foreach (var document in response.Documents)
+            {
+                await document.Content.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>False when the message was not sent and said <see cref="Outgoing.IfNotSent"/> instead: the response ends there.</summary>
+    private static async Task<bool> SendMessageAsync(IMessenger messenger, Outgoing message, CancellationToken cancellationToken)
+    {
+        if (message.AfterSent is null)
         {
             await messenger.ReplyAsync(message, cancellationToken);
+            return true;
         }
 
-        foreach (var document in response.Documents)
+        // The handler wants the message's id (to edit it later): a reply that is only queued has none
+        // yet, so this one waits for the channel to allow it, as a send outside a turn would.
+        var outcome = await messenger.SendAsync(message, cancellationToken);
+        var sent = outcome.Status == SendStatus.Sent;
+        await message.AfterSent(sent ? outcome.MessageId : null, cancellationToken);
+        if (sent || message.IfNotSent is not { } instead)
         {
-            using var content = new MemoryStream(document.Content, writable: false);
-            await messenger.SendDocumentAsync(document.ChatId, document.FileName, content, document.Caption, cancellationToken);
+            return true;
+        }
+
+        await messenger.ReplyAsync(new Outgoing(message.ChatId, instead), cancellationToken);
+        return false;
+    }
+
+    private static async Task SendDocumentAsync(IMessenger messenger, OutgoingDocument document, CancellationToken cancellationToken)
+    {
+        await using var content = document.Content;
+        var outcome = await messenger.SendDocumentAsync(document.ChatId, document.FileName, content, document.Caption, cancellationToken);
+        if (outcome.Status != SendStatus.Sent && document.IfNotSent is { } notSent)
+        {
+            await messenger.ReplyAsync(new Outgoing(document.ChatId, notSent), cancellationToken);
         }
     }
 }

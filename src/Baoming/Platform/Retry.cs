@@ -11,7 +11,7 @@ public static partial class Retry
 {
     public static async Task<T> UntilDoneAsync<T>(Func<CancellationToken, Task<T>> work, ILogger logger, CancellationToken cancellationToken)
     {
-        var pause = TimeSpan.FromMilliseconds(100);
+        var pause = new Backoff(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10));
         while (true)
         {
             try
@@ -21,9 +21,8 @@ public static partial class Retry
             catch (Exception e) when (IsOutage(e) && !cancellationToken.IsCancellationRequested)
             {
                 // An outage is expected and says what it is in one line; its stack trace helps no one.
-                LogOutage(logger, e.GetBaseException().Message, pause.TotalSeconds);
-                await Task.Delay(pause, cancellationToken);
-                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+                LogOutage(logger, e.GetBaseException().Message, pause.Current.TotalSeconds);
+                await pause.WaitAsync(cancellationToken);
             }
         }
     }

@@ -26,7 +26,7 @@ public sealed class ReminderExportColumns(NpgsqlDataSource dataSource) : IExport
         return [.. slots.Select(slot =>
         {
             // Numbers and a topic built from them only: nothing user-written reaches this SQL.
-            var topic = ReminderScheduler.Topic(slot.Id, new DateTimeOffset(DateTime.SpecifyKind(slot.DueAt, DateTimeKind.Utc)));
+            var topic = ReminderTopic.Key(slot.Id, new DateTimeOffset(DateTime.SpecifyKind(slot.DueAt, DateTimeKind.Utc)));
             var name = sessionIds.Count == 1 ? $"reminder_{Label(slot.Offset)}" : $"reminder_{slot.Key}_{Label(slot.Offset)}";
             return new ExportExtraColumn(name, string.Create(CultureInfo.InvariantCulture,
                 $"case when r.session_id = {slot.SessionId} then {DeliveryLedger.StateColumnSql(topic)} end"));

@@ -22,9 +22,6 @@ public sealed partial class ReminderScheduler(
     TimeProvider time,
     ILogger<ReminderScheduler> logger) : ISessionChangeHook
 {
-    /// <summary>The topic of a slot's fan-out; the due time is part of it, so a moved session is reminded afresh.</summary>
-    public static string Topic(long slotId, DateTimeOffset dueAt) => $"reminder:{slotId}:{dueAt.ToUnixTimeSeconds()}";
-
     public async Task SyncAllAsync(CancellationToken cancellationToken)
     {
         const string Sql = """
@@ -120,11 +117,7 @@ public sealed partial class ReminderScheduler(
         await transaction.CommitAsync(cancellationToken);
     }
 
-    private string Schedule(long slotId, DateTimeOffset dueAt)
-    {
-        var topic = Topic(slotId, dueAt);
-        return jobs.Schedule<FanOutJob>(job => job.RunAsync(topic, CancellationToken.None), dueAt);
-    }
+    private string Schedule(long slotId, DateTimeOffset dueAt) => FanOutJob.Schedule(jobs, ReminderTopic.Key(slotId, dueAt), dueAt);
 
     /// <summary>A job that cannot be deleted (already running) finds its slot moved or cancelled and does nothing.</summary>
     private void DeleteJob(string? jobId)

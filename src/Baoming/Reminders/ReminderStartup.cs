@@ -1,5 +1,4 @@
 using Baoming.Platform;
-using Baoming.Storage;
 
 namespace Baoming.Reminders;
 
@@ -11,7 +10,8 @@ public sealed partial class ReminderStartup(ReminderScheduler scheduler, ILogger
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        for (var pause = TimeSpan.FromSeconds(5); ; pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromMinutes(5).Ticks)))
+        var pause = new Backoff(TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(5));
+        while (true)
         {
             try
             {
@@ -21,8 +21,8 @@ public sealed partial class ReminderStartup(ReminderScheduler scheduler, ILogger
             catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
                 // Not an outage (those are waited out above): a bug. The bot serves meanwhile; reminders are planted on a later try.
-                LogFailed(e, pause.TotalSeconds);
-                await Task.Delay(pause, stoppingToken);
+                LogFailed(e, pause.Current.TotalSeconds);
+                await pause.WaitAsync(stoppingToken);
             }
         }
     }

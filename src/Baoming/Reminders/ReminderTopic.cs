@@ -1,4 +1,3 @@
-using System.Globalization;
 using Baoming.Community;
 using Baoming.Core;
 using Baoming.Core.Replies;
@@ -27,9 +26,14 @@ public sealed class ReminderTopic(
     /// <summary>A job may fire a little early (scheduler poll); one firing much earlier belongs to a slot that moved.</summary>
     private static readonly TimeSpan Tolerance = TimeSpan.FromSeconds(5);
 
-    public string Kind => "reminder";
+    public const string TopicKind = "reminder";
 
-    public async Task<bool> PrepareAsync(string topic, CancellationToken cancellationToken)
+    public string Kind => TopicKind;
+
+    /// <summary>The topic of a slot's fan-out; the due time is part of it, so a moved session is reminded afresh.</summary>
+    public static TopicKey Key(long slotId, DateTimeOffset dueAt) => TopicKey.Of(TopicKind, slotId, dueAt.ToUnixTimeSeconds());
+
+    public async Task<bool> PrepareAsync(TopicKey topic, CancellationToken cancellationToken)
     {
         const string RecipientsSql = """
             select r.member_id, case when r.status = 'confirmed' then 0 else 1 end::smallint as variant
@@ -46,13 +50,13 @@ public sealed class ReminderTopic(
         return true;
     }
 
-    public async Task<Reply> RenderAsync(string topic, short variant, Language language, CancellationToken cancellationToken)
+    public async Task<Reply> RenderAsync(TopicKey topic, short variant, Language language, CancellationToken cancellationToken)
     {
         var slot = await FindSlotAsync(topic, cancellationToken) ?? throw new InvalidOperationException($"Slot of {topic} vanished.");
         return new Texts(language, community.Value.Zone).Reminder(slot.Session, slot.Offset, isConfirmed: variant == Confirmed);
     }
 
-    public async Task CompletedAsync(string topic, DeliveryStats stats, CancellationToken cancellationToken)
+    public async Task CompletedAsync(TopicKey topic, DeliveryStats stats, CancellationToken cancellationToken)
     {
         const string DoneSql = "update reminder_slots set state = 'done' where id = @id and state = 'scheduled'";
         var slot = await FindSlotAsync(topic, cancellationToken);
@@ -69,15 +73,15 @@ public sealed class ReminderTopic(
         await reports.SendAsync(topic, texts => texts.DeliveryReport(texts.ReminderReportTitle(slot.Session, slot.Offset), stats.Sent, stats.Blocked, stats.Failed, stats.Unknown), cancellationToken);
     }
 
-    private async Task<Slot?> FindSlotAsync(string topic, CancellationToken cancellationToken)
+    private async Task<Slot?> FindSlotAsync(TopicKey topic, CancellationToken cancellationToken)
     {
         const string Sql = """select session_id as SessionId, "offset", due_at as DueAt, state from reminder_slots where id = @id""";
-        var parts = topic.Split(':');
-        if (parts.Length != 3 || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-            || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var dueUnix))
+        if (!topic.Is(TopicKind, 2))
         {
             return null;
         }
+
+        var (id, dueUnix) = (topic[0], topic[1]);
 
         SlotRow? row;
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))

@@ -4,6 +4,7 @@ using Baoming.Community;
 using Baoming.Core;
 using Baoming.Core.Organizers;
 using Baoming.Core.Replies;
+using Baoming.Core.Understanding;
 
 namespace Baoming.Sessions;
 
@@ -253,19 +254,19 @@ public sealed class CancelSessionCommand(SessionRepository sessions) : IChatComm
 /// <summary>"cs:42" confirms the cancellation (registrants told, reminders withdrawn); "cs:no" keeps the session.</summary>
 public sealed class CancelSessionButton(SessionRepository sessions, SessionLifecycle lifecycle, AuditLog audit) : IButtonHandler
 {
-    public string Prefix => OrganizerButtons.CancelSessionPrefix;
+    public string Prefix => CallbackData.Prefixes.CancelSession;
 
     public Role Requires => Role.Organizer;
 
     public async Task<Response?> HandleAsync(ChatContext context, string payload, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (payload == "no")
+        if (CallbackData.Sessions.IsKeep(payload))
         {
             return new Response([], context.Texts.SessionKept());
         }
 
-        if (!OrganizerButtons.TryParseId(payload, out var sessionId) || await sessions.FindAsync(sessionId, cancellationToken) is not { } session)
+        if (!CallbackData.Sessions.TryParseCancel(payload, out var sessionId) || await sessions.FindAsync(sessionId, cancellationToken) is not { } session)
         {
             return null;
         }

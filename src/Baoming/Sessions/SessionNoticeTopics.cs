@@ -1,4 +1,3 @@
-using System.Globalization;
 using Baoming.Community;
 using Baoming.Core;
 using Baoming.Core.Replies;
@@ -24,10 +23,8 @@ internal static class SessionAudience
            and registered_at <= (select updated_at from sessions where id = @sessionId)
         """;
 
-    public static long? SessionId(string topic) =>
-        topic.Split(':') is [_, var id, ..] && long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var sessionId)
-            ? sessionId
-            : null;
+    /// <summary>A session notice's key starts with the session's id.</summary>
+    public static long? SessionId(TopicKey topic) => topic.Count > 0 ? topic[0] : null;
 }
 
 /// <summary>
@@ -36,12 +33,14 @@ internal static class SessionAudience
 /// </summary>
 public sealed class SessionMovedTopic(DeliveryLedger ledger, SessionRepository sessions, IOptions<CommunityOptions> community) : ITopic
 {
-    public string Kind => "moved";
+    public const string TopicKind = "moved";
 
-    public static string Topic(long sessionId, DateTimeOffset previousStart, DateTimeOffset newStart) =>
-        $"moved:{sessionId}:{previousStart.ToUnixTimeSeconds()}:{newStart.ToUnixTimeSeconds()}";
+    public string Kind => TopicKind;
 
-    public async Task<bool> PrepareAsync(string topic, CancellationToken cancellationToken)
+    public static TopicKey Key(long sessionId, DateTimeOffset previousStart, DateTimeOffset newStart) =>
+        TopicKey.Of(TopicKind, sessionId, previousStart.ToUnixTimeSeconds(), newStart.ToUnixTimeSeconds());
+
+    public async Task<bool> PrepareAsync(TopicKey topic, CancellationToken cancellationToken)
     {
         var (session, _) = await ParseAsync(topic, cancellationToken);
         if (session is null)
@@ -53,23 +52,22 @@ public sealed class SessionMovedTopic(DeliveryLedger ledger, SessionRepository s
         return true;
     }
 
-    public async Task<Reply> RenderAsync(string topic, short variant, Language language, CancellationToken cancellationToken)
+    public async Task<Reply> RenderAsync(TopicKey topic, short variant, Language language, CancellationToken cancellationToken)
     {
         var (session, previous) = await ParseAsync(topic, cancellationToken);
         return new Texts(language, community.Value.Zone).Moved(session ?? throw new InvalidOperationException($"{topic} no longer applies."), previous);
     }
 
-    public Task CompletedAsync(string topic, DeliveryStats stats, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task CompletedAsync(TopicKey topic, DeliveryStats stats, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private async Task<(Session? Session, DateTimeOffset Previous)> ParseAsync(string topic, CancellationToken cancellationToken)
+    private async Task<(Session? Session, DateTimeOffset Previous)> ParseAsync(TopicKey topic, CancellationToken cancellationToken)
     {
-        var parts = topic.Split(':');
-        if (parts.Length != 4 || SessionAudience.SessionId(topic) is not { } id
-            || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var previous)
-            || !long.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out var current))
+        if (!topic.Is(TopicKind, 3) || SessionAudience.SessionId(topic) is not { } id)
         {
             return (null, default);
         }
+
+        var (previous, current) = (topic[1], topic[2]);
 
         var session = await sessions.FindAsync(id, cancellationToken);
         return session is { IsCancelled: false } && session.StartsAt.ToUnixTimeSeconds() == current
@@ -81,11 +79,13 @@ public sealed class SessionMovedTopic(DeliveryLedger ledger, SessionRepository s
 /// <summary>"cancelled:&lt;session&gt;": registrants are told the session is off.</summary>
 public sealed class SessionCancelledTopic(DeliveryLedger ledger, SessionRepository sessions, IOptions<CommunityOptions> community) : ITopic
 {
-    public string Kind => "cancelled";
+    public const string TopicKind = "cancelled";
 
-    public static string Topic(long sessionId) => $"cancelled:{sessionId}";
+    public string Kind => TopicKind;
 
-    public async Task<bool> PrepareAsync(string topic, CancellationToken cancellationToken)
+    public static TopicKey Key(long sessionId) => TopicKey.Of(TopicKind, sessionId);
+
+    public async Task<bool> PrepareAsync(TopicKey topic, CancellationToken cancellationToken)
     {
         if (await FindAsync(topic, cancellationToken) is not { IsCancelled: true } session)
         {
@@ -96,12 +96,12 @@ public sealed class SessionCancelledTopic(DeliveryLedger ledger, SessionReposito
         return true;
     }
 
-    public async Task<Reply> RenderAsync(string topic, short variant, Language language, CancellationToken cancellationToken) =>
+    public async Task<Reply> RenderAsync(TopicKey topic, short variant, Language language, CancellationToken cancellationToken) =>
         new Texts(language, community.Value.Zone).SessionCancelled(
             await FindAsync(topic, cancellationToken) ?? throw new InvalidOperationException($"{topic} no longer applies."));
 
-    public Task CompletedAsync(string topic, DeliveryStats stats, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task CompletedAsync(TopicKey topic, DeliveryStats stats, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private async Task<Session?> FindAsync(string topic, CancellationToken cancellationToken) =>
-        SessionAudience.SessionId(topic) is { } id ? await sessions.FindAsync(id, cancellationToken) : null;
+    private async Task<Session?> FindAsync(TopicKey topic, CancellationToken cancellationToken) =>
+        topic.Is(TopicKind, 1) && SessionAudience.SessionId(topic) is { } id ? await sessions.FindAsync(id, cancellationToken) : null;
 }

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Baoming.Core.Organizers;
+using Baoming.Platform;
 
 namespace Baoming.Sessions;
 
@@ -20,10 +21,10 @@ public sealed class SessionConfig
     [Required(ErrorMessage = "Sessions:N:StartsAt is required (ISO 8601 with an offset, e.g. 2027-02-17T19:30:00+08:00).")]
     public DateTimeOffset? StartsAt { get; set; }
 
-    [Range(1, 7 * 24 * 60, ErrorMessage = "Sessions:N:DurationMinutes must be between 1 and 10080.")]
+    [SettingRange(1, 7 * 24 * 60, ErrorMessage = "Sessions:N:DurationMinutes must be between 1 and 10080.")]
     public int DurationMinutes { get; set; } = 90;
 
-    [Range(0, 10_000_000, ErrorMessage = "Sessions:N:Capacity must be 0 (unlimited) or more.")]
+    [SettingRange(0, 10_000_000, ErrorMessage = "Sessions:N:Capacity must be 0 (unlimited) or more.")]
     public int Capacity { get; set; }
 
     [Url(ErrorMessage = "Sessions:N:JoinUrl must be an absolute URL.")]

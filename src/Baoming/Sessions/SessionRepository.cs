@@ -23,11 +23,7 @@ public sealed record SessionEdit
 
 public sealed class SessionRepository(NpgsqlDataSource dataSource, TimeProvider time)
 {
-    /// <summary>The columns that make a <see cref="Session"/>; shared by every query that returns one.</summary>
-    internal const string Columns = """
-        s.id, s.key, s.title, s.aliases, s.starts_at as StartsAt, s.duration_minutes as DurationMinutes,
-        s.capacity, s.join_url as JoinUrl, s.description, (s.cancelled_at is not null) as IsCancelled
-        """;
+    private const string Columns = StoredSession.Columns;
 
     /// <summary><see cref="Columns"/> for a <c>returning</c> clause, where the table has no alias.</summary>
     private const string ColumnsUnqualified = """
@@ -58,7 +54,7 @@ public sealed class SessionRepository(NpgsqlDataSource dataSource, TimeProvider 
         if (cached is null || Stopwatch.GetElapsedTime(cached.ReadAt) > OpenCacheLifetime || now < cached.Now)
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            var rows = await connection.QueryAsync<SessionRow>(new CommandDefinition(Sql, new { now }, cancellationToken: cancellationToken));
+            var rows = await connection.QueryAsync<StoredSession>(new CommandDefinition(Sql, new { now }, cancellationToken: cancellationToken));
             cached = new OpenSessions([.. rows.Select(r => r.ToSession())], now, Stopwatch.GetTimestamp());
             openCache = cached;
         }
@@ -73,7 +69,7 @@ public sealed class SessionRepository(NpgsqlDataSource dataSource, TimeProvider 
     {
         const string Sql = $"select {Columns} from sessions s where s.id = @id";
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<SessionRow>(new CommandDefinition(Sql, new { id }, cancellationToken: cancellationToken));
+        var row = await connection.QuerySingleOrDefaultAsync<StoredSession>(new CommandDefinition(Sql, new { id }, cancellationToken: cancellationToken));
         return row?.ToSession();
     }
 
@@ -81,7 +77,7 @@ public sealed class SessionRepository(NpgsqlDataSource dataSource, TimeProvider 
     {
         const string Sql = $"select {Columns}, s.confirmed_count as Confirmed from sessions s where s.key = @key";
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<SessionRow>(new CommandDefinition(Sql, new { key }, cancellationToken: cancellationToken));
+        var row = await connection.QuerySingleOrDefaultAsync<CountedRow>(new CommandDefinition(Sql, new { key }, cancellationToken: cancellationToken));
         return row is null ? null : (row.ToSession(), row.Confirmed);
     }
 
@@ -96,7 +92,7 @@ public sealed class SessionRepository(NpgsqlDataSource dataSource, TimeProvider 
             from sessions s order by s.starts_at desc, s.id
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<SessionRow>(new CommandDefinition(Sql, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<CountedRow>(new CommandDefinition(Sql, cancellationToken: cancellationToken));
         return [.. rows.Select(r => (r.ToSession(), r.Confirmed, r.Waitlisted))];
     }
 
@@ -104,23 +100,23 @@ public sealed class SessionRepository(NpgsqlDataSource dataSource, TimeProvider 
     public async Task<IReadOnlyList<SessionCounts>> ListWithSourceAsync(CancellationToken cancellationToken)
     {
         const string Sql = $"""
-            select {Columns}, s.confirmed_count as Confirmed, s.waitlisted_count as Waitlisted, s.source as Existing
+            select {Columns}, s.confirmed_count as Confirmed, s.waitlisted_count as Waitlisted, s.source as Source
             from sessions s order by s.starts_at desc, s.id
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<SessionRow>(new CommandDefinition(Sql, cancellationToken: cancellationToken));
-        return [.. rows.Select(r => new SessionCounts(r.ToSession(), r.Confirmed, r.Waitlisted, r.Existing == "config"))];
+        var rows = await connection.QueryAsync<CountedRow>(new CommandDefinition(Sql, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => new SessionCounts(r.ToSession(), r.Confirmed, r.Waitlisted, r.IsFromConfiguration))];
     }
 
     public async Task<SessionCounts?> FindCountsByKeyAsync(string key, CancellationToken cancellationToken)
     {
         const string Sql = $"""
-            select {Columns}, s.confirmed_count as Confirmed, s.waitlisted_count as Waitlisted, s.source as Existing
+            select {Columns}, s.confirmed_count as Confirmed, s.waitlisted_count as Waitlisted, s.source as Source
             from sessions s where s.key = @key
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<SessionRow>(new CommandDefinition(Sql, new { key }, cancellationToken: cancellationToken));
-        return row is null ? null : new SessionCounts(row.ToSession(), row.Confirmed, row.Waitlisted, row.Existing == "config");
+        var row = await connection.QuerySingleOrDefaultAsync<CountedRow>(new CommandDefinition(Sql, new { key }, cancellationToken: cancellationToken));
+        return row is null ? null : new SessionCounts(row.ToSession(), row.Confirmed, row.Waitlisted, row.IsFromConfiguration);
     }
 
     /// <summary>
@@ -136,7 +132,7 @@ public sealed class SessionRepository(NpgsqlDataSource dataSource, TimeProvider 
             returning {ColumnsUnqualified}
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<SessionRow>(new CommandDefinition(Sql, new
+        var row = await connection.QuerySingleOrDefaultAsync<StoredSession>(new CommandDefinition(Sql, new
         {
             session.Key,
             session.Title,
@@ -150,7 +146,7 @@ public sealed class SessionRepository(NpgsqlDataSource dataSource, TimeProvider 
 
     /// <summary>
     /// Changes a session's title, join link, aliases or start time (not capacity: that promotes, see
-    /// <c>RegistrationRepository.SetCapacityAsync</c>). Returns the session before and after, or null.
+    /// <see cref="ISessionSeats.SetCapacityAsync"/>). Returns the session before and after, or null.
     /// </summary>
     public async Task<(Session Before, Session After)?> UpdateAsync(long id, SessionEdit edit, CancellationToken cancellationToken)
     {
@@ -167,13 +163,13 @@ public sealed class SessionRepository(NpgsqlDataSource dataSource, TimeProvider 
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var before = await connection.QuerySingleOrDefaultAsync<SessionRow>(new CommandDefinition(LockSql, new { id }, transaction, cancellationToken: cancellationToken));
+        var before = await connection.QuerySingleOrDefaultAsync<StoredSession>(new CommandDefinition(LockSql, new { id }, transaction, cancellationToken: cancellationToken));
         if (before is null)
         {
             return null;
         }
 
-        var after = await connection.QuerySingleAsync<SessionRow>(new CommandDefinition(UpdateSql, new
+        var after = await connection.QuerySingleAsync<StoredSession>(new CommandDefinition(UpdateSql, new
         {
             id,
             edit.Title,
@@ -231,36 +227,57 @@ public sealed class SessionRepository(NpgsqlDataSource dataSource, TimeProvider 
         openCache = null;
     }
 
-    /// <summary>A <c>sessions</c> row as Dapper reads it, with the member's registration where a query joins one.</summary>
-    internal sealed class SessionRow
+    /// <summary>A session with its seat counters and, where a query reads it, where it comes from.</summary>
+    private sealed record CountedRow : StoredSession
     {
-        public long Id { get; init; }
-        public string Key { get; init; } = "";
-        public string Title { get; init; } = "";
-        public string[] Aliases { get; init; } = [];
-        public DateTime StartsAt { get; init; }
-        public int DurationMinutes { get; init; }
-        public int Capacity { get; init; }
-        public string? JoinUrl { get; init; }
-        public string? Description { get; init; }
-        public bool IsCancelled { get; init; }
         public int Confirmed { get; init; }
         public int Waitlisted { get; init; }
-        public string? Existing { get; init; }
-        public long? ExistingWaitlistPosition { get; init; }
 
-        public Session ToSession() => new()
-        {
-            Id = Id,
-            Key = Key,
-            Title = Title,
-            Aliases = Aliases,
-            StartsAt = new DateTimeOffset(DateTime.SpecifyKind(StartsAt, DateTimeKind.Utc)),
-            DurationMinutes = DurationMinutes,
-            Capacity = Capacity,
-            JoinUrl = JoinUrl,
-            Description = Description,
-            IsCancelled = IsCancelled,
-        };
+        /// <summary><c>sessions.source</c>: 'config' (the configuration's upsert) or 'chat' (made in chat); null when not read.</summary>
+        public string? Source { get; init; }
+
+        public bool IsFromConfiguration => Source == "config";
     }
+}
+
+/// <summary>
+/// A <c>sessions</c> row as <see cref="Columns"/> selects it (alias <c>s</c>), and its one mapping to a
+/// <see cref="Session"/>. A feature that reads a session together with columns of its own (Signup: seat
+/// counters, a member's registration) selects <see cref="Columns"/> and derives its row from this one, so
+/// the session's columns stay written once, here.
+/// </summary>
+public record StoredSession
+{
+    /// <summary>The columns that make a <see cref="Session"/>, from <c>sessions s</c>; shared by every query that returns one.</summary>
+    public const string Columns = """
+        s.id, s.key, s.title, s.aliases, s.starts_at as StartsAt, s.duration_minutes as DurationMinutes,
+        s.capacity, s.join_url as JoinUrl, s.description, (s.cancelled_at is not null) as IsCancelled
+        """;
+
+    public long Id { get; init; }
+    public string Key { get; init; } = "";
+    public string Title { get; init; } = "";
+    public string[] Aliases { get; init; } = [];
+
+    /// <summary>As Npgsql reads <c>timestamptz</c>: UTC, though its kind may say otherwise.</summary>
+    public DateTime StartsAt { get; init; }
+    public int DurationMinutes { get; init; }
+    public int Capacity { get; init; }
+    public string? JoinUrl { get; init; }
+    public string? Description { get; init; }
+    public bool IsCancelled { get; init; }
+
+    public Session ToSession() => new()
+    {
+        Id = Id,
+        Key = Key,
+        Title = Title,
+        Aliases = Aliases,
+        StartsAt = new DateTimeOffset(DateTime.SpecifyKind(StartsAt, DateTimeKind.Utc)),
+        DurationMinutes = DurationMinutes,
+        Capacity = Capacity,
+        JoinUrl = JoinUrl,
+        Description = Description,
+        IsCancelled = IsCancelled,
+    };
 }

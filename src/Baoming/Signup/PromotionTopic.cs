@@ -1,4 +1,3 @@
-using System.Globalization;
 using Baoming.Community;
 using Baoming.Core;
 using Baoming.Core.Replies;
@@ -21,24 +20,30 @@ public sealed class PromotionTopic(SessionRepository sessions, IOptions<Communit
         MoreSeats = 1,
     }
 
-    /// <summary>The topic key as SQL, inside the promoting transaction (parameter @sessionId): one topic per promotion.</summary>
-    public const string TopicSql = "'promoted:' || @sessionId || ':' || txid_current()";
+    public const string TopicKind = "promoted";
 
-    public string Kind => "promoted";
+    /// <summary>
+    /// The topic key as SQL, inside the promoting transaction (parameter @sessionId): one topic per promotion.
+    /// The one key not built by <see cref="TopicKey"/>, and the same text as <see cref="Key"/> (a test holds them together).
+    /// </summary>
+    public const string TopicSql = $"'{TopicKind}:' || @sessionId || ':' || txid_current()";
+
+    public string Kind => TopicKind;
+
+    /// <summary>The key <see cref="TopicSql"/> writes for <paramref name="sessionId"/> in transaction <paramref name="transactionId"/>.</summary>
+    public static TopicKey Key(long sessionId, long transactionId) => TopicKey.Of(TopicKind, sessionId, transactionId);
 
     /// <summary>The recipients are in the ledger already: written with the promotion.</summary>
-    public Task<bool> PrepareAsync(string topic, CancellationToken cancellationToken) => Task.FromResult(true);
+    public Task<bool> PrepareAsync(TopicKey topic, CancellationToken cancellationToken) => Task.FromResult(true);
 
-    public async Task<Reply> RenderAsync(string topic, short variant, Language language, CancellationToken cancellationToken)
+    public async Task<Reply> RenderAsync(TopicKey topic, short variant, Language language, CancellationToken cancellationToken)
     {
-        var session = topic.Split(':') is [_, var id, _] && long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var sessionId)
-            ? await sessions.FindAsync(sessionId, cancellationToken)
-            : null;
+        var session = topic.Is(TopicKind, 2) ? await sessions.FindAsync(topic[0], cancellationToken) : null;
         var texts = new Texts(language, community.Value.Zone);
         return session is null
             ? throw new InvalidOperationException($"{topic}: no such session.")
             : (Reason)variant == Reason.MoreSeats ? texts.PromotedByMoreSeats(session) : texts.Promoted(session);
     }
 
-    public Task CompletedAsync(string topic, DeliveryStats stats, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task CompletedAsync(TopicKey topic, DeliveryStats stats, CancellationToken cancellationToken) => Task.CompletedTask;
 }

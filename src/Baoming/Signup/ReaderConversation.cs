@@ -16,7 +16,8 @@ namespace Baoming.Signup;
 /// </summary>
 public sealed class ReaderConversation(
     SessionRepository sessions,
-    RegistrationRepository registrations,
+    SignupBatcher signups,
+    RegistrationStore registrations,
     BotIdentity bot,
     IOptions<CommunityOptions> community,
     TimeProvider time) : IReaderConversation
@@ -99,7 +100,7 @@ public sealed class ReaderConversation(
     private async Task<Response?> SignUpAsync(Incoming incoming, long sessionId, Texts texts, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var result = await registrations.SignUpAsync(incoming.From.UserId, sessionId, now, cancellationToken);
+        var result = await signups.SignUpAsync(incoming.From.UserId, sessionId, now, cancellationToken);
         if (result is null)
         {
             return null;
@@ -188,7 +189,7 @@ public sealed class ReaderConversation(
         var ics = IcsCalendar.Build(session, joinUrl, time.GetUtcNow(), alarmBefore: TimeSpan.FromMinutes(30));
         return new Response([], texts.CalendarSent())
         {
-            Documents = [new OutgoingDocument(incoming.ChatId, $"{session.Key}.ics", System.Text.Encoding.UTF8.GetBytes(ics), session.Title)],
+            Documents = [new OutgoingDocument(incoming.ChatId, $"{session.Key}.ics", new MemoryStream(System.Text.Encoding.UTF8.GetBytes(ics), writable: false), session.Title)],
         };
     }
 

@@ -6,11 +6,12 @@ namespace Baoming.Signup;
 
 public static class SignupExtensions
 {
-    /// <summary>Readers' sign-ups: their conversation, the registrations (seats, waitlist, promotions) and the promotion notices.</summary>
+    /// <summary>Readers' sign-ups: their conversation, the batcher that groups them, the registrations' store (seats, waitlist, promotions) and the promotion notices.</summary>
     public static IServiceCollection AddSignup(this IServiceCollection services)
     {
-        services.AddSingleton<RegistrationRepository>();
-        services.AddSingleton<ISessionSeats>(sp => sp.GetRequiredService<RegistrationRepository>());
+        services.AddSingleton<RegistrationStore>();
+        services.AddSingleton<ISessionSeats>(sp => sp.GetRequiredService<RegistrationStore>());
+        services.AddSingleton<SignupBatcher>();
         services.AddSingleton<ITopic, PromotionTopic>();
         services.AddSingleton<IReaderConversation, ReaderConversation>();
         return services;

@@ -10,16 +10,12 @@ namespace Baoming.Storage;
 /// </summary>
 public sealed partial class Migrator(NpgsqlDataSource dataSource, ILogger<Migrator> logger)
 {
-    /// <summary>Held while the schema changes; Hangfire's installer takes it too (see JobsExtensions).</summary>
-    public const long LockKey = 0x6261_6f6d_696e_67; // "baoming"
-
     public static IReadOnlyList<(string Version, string Sql)> Scripts { get; } = LoadScripts();
 
     public async Task<int> MigrateAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition("select pg_advisory_lock(@LockKey)", new { LockKey }, cancellationToken: cancellationToken));
-        try
+        return await AdvisoryLocks.HoldingAsync(connection, AdvisoryLocks.Migrations, async cancellationToken =>
         {
             const string CreateHistory = """
                 create table if not exists schema_migrations (
@@ -45,11 +41,7 @@ public sealed partial class Migrator(NpgsqlDataSource dataSource, ILogger<Migrat
             }
 
             return count;
-        }
-        finally
-        {
-            await connection.ExecuteAsync(new CommandDefinition("select pg_advisory_unlock(@LockKey)", new { LockKey }, cancellationToken: CancellationToken.None));
-        }
+        }, cancellationToken);
     }
 
     private static List<(string Version, string Sql)> LoadScripts()

@@ -4,7 +4,10 @@ namespace Baoming.Storage;
 
 public static class StorageExtensions
 {
-    /// <summary>One <see cref="NpgsqlDataSource"/> for the whole process, and the migrations; each feature registers its own repositories.</summary>
+    /// <summary>
+    /// One <see cref="NpgsqlDataSource"/> for the whole process, the migrations and the retention job;
+    /// each feature registers its own repositories.
+    /// </summary>
     public static IServiceCollection AddStorage(this IServiceCollection services, string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
@@ -15,6 +18,15 @@ public static class StorageExtensions
 
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(builder.ConnectionString).Build());
         services.AddSingleton<Migrator>();
+        services.AddOptionsWithValidateOnStart<RetentionOptions, RetentionOptionsValidator>().BindConfiguration(RetentionOptions.Section);
+        services.AddTransient<RetentionJob>();
         return services;
     }
+
+    /// <summary>
+    /// Plants <see cref="RetentionJob"/> as a daily recurring job at start, for the host that runs the
+    /// bot (the other verbs only share its database).
+    /// </summary>
+    public static IServiceCollection AddRetentionSchedule(this IServiceCollection services) =>
+        services.AddHostedService<RetentionSchedule>();
 }

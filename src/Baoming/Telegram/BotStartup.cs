@@ -1,4 +1,5 @@
 using Baoming.Community;
+using Baoming.Platform;
 using Baoming.Telegram.Intake;
 using Telegram.Bot;
 using Telegram.Bot.Exceptions;
@@ -62,7 +63,7 @@ public sealed partial class BotStartup(ITelegramBotClient client, BotIdentity id
     /// <summary>Calls Telegram until it answers: a start-up step the bot cannot do without.</summary>
     private async Task<T> UntilAnsweredAsync<T>(string method, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
-        var pause = TimeSpan.FromSeconds(1);
+        var pause = new Backoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
         while (true)
         {
             try
@@ -78,9 +79,8 @@ public sealed partial class BotStartup(ITelegramBotClient client, BotIdentity id
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 // Telegram unreachable, or an answer the library cannot read: logged, and tried again.
-                LogCallFailed(e, method, pause.TotalSeconds);
-                await Task.Delay(pause, cancellationToken);
-                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+                LogCallFailed(e, method, pause.Current.TotalSeconds);
+                await pause.WaitAsync(cancellationToken);
             }
         }
     }

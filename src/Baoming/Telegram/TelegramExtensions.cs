@@ -1,4 +1,5 @@
 using Baoming.Messaging;
+using Baoming.Storage;
 using Baoming.Telegram.Intake;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -8,7 +9,7 @@ namespace Baoming.Telegram;
 
 public static class TelegramExtensions
 {
-    /// <summary>The Bot API client, the inbox (intake, handling, cleanup), the poller and the Telegram messenger.</summary>
+    /// <summary>The Bot API client, the inbox (intake, handling), the poller, the Telegram messenger, and the daily retention schedule.</summary>
     public static IServiceCollection AddTelegram(this IServiceCollection services)
     {
         services.AddHttpClient("telegram")
@@ -40,8 +41,8 @@ public static class TelegramExtensions
         services.AddSingleton(_ => new GroupReplies(TimeProvider.System));
         services.AddSingleton<InboxRepository>();
         services.AddSingleton<InboxIntake>();
-        services.AddTransient<InboxCleanupJob>();
-        services.AddHostedService<InboxCleanupSchedule>();
+        // The inbox's handled updates are deleted by Storage's daily retention job, planted here as before.
+        services.AddRetentionSchedule();
         services.AddHostedService(sp => sp.GetRequiredService<InboxProcessor>());
         // Polling mode; in webhook mode updates arrive through the web endpoint instead (Web/WebhookEndpoint).
         services.AddSingleton<PollingLease>();

@@ -163,7 +163,8 @@ public sealed partial class TelegramMessenger(
         }
         catch (ApiRequestException e) when (e.ErrorCode == 403)
         {
-            await members.MarkUnreachableAsync(chatId, cancellationToken);
+            // Sent after the turn's handler, outside its retries: a database outage here must not lose the outcome.
+            await Retry.UntilDoneAsync(ct => members.MarkUnreachableAsync(chatId, ct), logger, cancellationToken);
             LogBlocked(chatId);
             return new SendOutcome(SendStatus.Blocked);
         }

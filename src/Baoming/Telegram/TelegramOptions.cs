@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Baoming.Platform;
 
 namespace Baoming.Telegram;
 
@@ -37,7 +38,7 @@ public sealed class TelegramOptions
     public string? WebhookSecret { get; set; }
 
     /// <summary>Long-poll wait per getUpdates call.</summary>
-    [Range(0, 50, ErrorMessage = "Telegram:PollTimeoutSeconds must be between 0 and 50.")]
+    [SettingRange(0, 50, ErrorMessage = "Telegram:PollTimeoutSeconds must be between 0 and 50.")]
     public int PollTimeoutSeconds { get; set; } = 30;
 }
 

@@ -1,46 +1,61 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using Baoming.Audit;
 using Baoming.Chat;
-using Baoming.Core;
 using Baoming.Platform;
-using Baoming.Roles;
 using Baoming.Telegram;
 using Hangfire;
 using Hangfire.Dashboard;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.WebUtilities;
 
 namespace Baoming.Web;
 
 /// <summary>
-/// The Hangfire dashboard at <c>/hangfire</c>, for organizers (read-only) and admins (full). Nobody
-/// gets in anonymously: an organizer sends <c>/dashboard</c> to the bot and receives a login link valid
-/// for a few minutes; opening it sets a signed cookie. The role is looked up again on every request,
-/// so a revoked organizer is out at once.
+/// The Hangfire dashboard at <c>/hangfire</c>, for organizers (read-only) and admins (full). Nobody gets
+/// in anonymously: an organizer sends <c>/dashboard</c> to the bot and receives a link to
+/// <c>/dashboard/login</c> carrying a single-use ticket (two minutes); the page posts it and gets a
+/// server-side session (<see cref="DashboardSessions"/>), whose random id is all the cookie holds.
+/// Every request checks the session and the member's current role: a role lower than at login, half
+/// an hour idle, eight hours, or logging out (the page's button, <c>/logout</c> in the chat) ends it.
 /// </summary>
 public static class Dashboard
 {
     public const string Path = "/hangfire";
     public const string LoginPath = "/dashboard/login";
-    public const string CookieName = "baoming_dashboard";
+    public const string LogoutPath = "/dashboard/logout";
+
+    /// <summary>Not the old signed pass's name (<c>baoming_dashboard</c>, path <c>/hangfire</c>), which a browser would send first.</summary>
+    public const string CookieName = "baoming_dashboard_session";
+
     private const string RoleItem = "baoming.dashboard.role";
+
+    /// <summary>Hangfire's navigation menu is process-wide: the item is added once, whatever the number of hosts.</summary>
+    private static int logoutMenuAdded;
 
     public static IServiceCollection AddBotDashboard(this IServiceCollection services)
     {
-        services.AddSingleton<DashboardPasses>();
+        services.AddSingleton<DashboardSessions>();
+        services.AddSingleton<DashboardAddress>();
         services.AddSingleton<IChatCommand, DashboardCommand>();
-        // Hangfire's dashboard uses antiforgery tokens on its forms (retry, delete) when the service is there.
+        services.AddSingleton<IChatCommand, LogoutCommand>();
+        // Hangfire's dashboard uses antiforgery tokens on its forms (retry, delete) when the service is
+        // there; they are Data Protection payloads, so the key ring is shared through the database.
         services.AddAntiforgery();
+        services.AddPostgresDataProtection();
         return services;
     }
 
     public static WebApplication MapBotDashboard(this WebApplication app)
     {
-        app.MapGet(LoginPath, LogInAsync);
+        app.MapGet(LoginPath, (HttpContext http) => DashboardPages.Html(http, DashboardPages.Login));
+        app.MapPost(LoginPath, LogInAsync);
+        app.MapGet(LogoutPath, (HttpContext http) => DashboardPages.Html(http, DashboardPages.LogOut));
+        app.MapPost(LogoutPath, LogOutAsync);
         app.UseWhen(http => http.Request.Path.StartsWithSegments(Path), branch => branch.Use(GateAsync));
+        if (Interlocked.Exchange(ref logoutMenuAdded, 1) == 0)
+        {
+            NavigationMenu.Items.Add(_ => new MenuItem("退出 / Log out", LogoutPath));
+        }
+
         app.UseHangfireDashboard(Path, new DashboardOptions
         {
             // The defaults allow local requests: behind a reverse proxy everything looks local.
@@ -53,46 +68,101 @@ public static class Dashboard
         return app;
     }
 
-    /// <summary>Lets through organizers and admins with a valid cookie; everyone else gets 401 and how to get in.</summary>
+    /// <summary>Lets through live sessions of members still holding their login role; everyone else gets 401 and how to get in.</summary>
     private static async Task GateAsync(HttpContext http, RequestDelegate next)
     {
-        var passes = http.RequestServices.GetRequiredService<DashboardPasses>();
+        var sessions = http.RequestServices.GetRequiredService<DashboardSessions>();
         var roles = http.RequestServices.GetRequiredService<RoleService>();
-        var memberId = passes.Read(http.Request.Cookies[CookieName], DashboardPasses.SessionPurpose);
-        var role = memberId is { } id ? await roles.GetRoleAsync(id, http.RequestAborted) : Role.Reader;
-        if (role is not (Role.Organizer or Role.Admin))
+        var id = http.Request.Cookies[CookieName];
+        var session = await sessions.FindAsync(id, http.RequestAborted);
+        if (session is not null && await roles.GetRoleAsync(session.MemberId, http.RequestAborted) < session.Role)
         {
+            // Demoted or revoked: ended for good, so a later promotion does not revive an old cookie.
+            await sessions.EndAsync(id!, http.RequestAborted);
+            session = null;
+        }
+
+        if (session is null)
+        {
+            if (id is not null)
+            {
+                http.Response.Cookies.Delete(CookieName, SessionCookie(http));
+            }
+
             http.Response.StatusCode = StatusCodes.Status401Unauthorized;
             http.Response.ContentType = "text/plain; charset=utf-8";
-            await http.Response.WriteAsync("请在机器人私聊中发送 /dashboard 获取登录链接（仅限组织者和管理员）。\nSend /dashboard to the bot for a login link (organizers and admins only).\n");
+            await http.Response.WriteAsync(DashboardPages.NotLoggedIn, http.RequestAborted);
             return;
         }
 
-        http.Items[RoleItem] = role;
+        http.Items[RoleItem] = session.Role;
         await next(http);
     }
 
-    private static async Task<IResult> LogInAsync(HttpContext http, DashboardPasses passes, RoleService roles, AuditLog audit)
+    /// <summary>The login page's form: the ticket, once, for a session cookie.</summary>
+    private static async Task<IResult> LogInAsync(HttpContext http, DashboardSessions sessions, RoleService roles, AuditLog audit)
     {
-        if (passes.Read(http.Request.Query["ticket"], DashboardPasses.TicketPurpose) is not { } memberId
-            || await roles.GetRoleAsync(memberId, http.RequestAborted) is not (Role.Organizer or Role.Admin))
+        if (IsCrossSite(http.Request))
         {
-            return Results.Text(
-                "登录链接无效或已过期，请在机器人私聊中重新发送 /dashboard。\nThis link is not valid or has expired: send /dashboard to the bot again.\n",
-                "text/plain; charset=utf-8", statusCode: StatusCodes.Status401Unauthorized);
+            return Results.Text(DashboardPages.CrossSite, "text/plain; charset=utf-8", statusCode: StatusCodes.Status403Forbidden);
         }
 
-        await audit.WriteAsync(memberId, "dashboard.login", new { }, http.RequestAborted);
-        http.Response.Cookies.Append(CookieName, passes.Issue(memberId, DashboardPasses.SessionPurpose, DashboardPasses.SessionLifetime), new CookieOptions
+        var ticket = http.Request.HasFormContentType ? (await http.Request.ReadFormAsync(http.RequestAborted))["ticket"].ToString() : null;
+        var memberId = await sessions.RedeemTicketAsync(ticket, http.RequestAborted);
+        var role = memberId is { } member ? await roles.GetRoleAsync(member, http.RequestAborted) : Role.Reader;
+        if (memberId is null || role < Role.Organizer)
         {
-            HttpOnly = true,
-            Secure = http.Request.IsHttps || passes.PublicOrigin.StartsWith("https:", StringComparison.Ordinal),
-            SameSite = SameSiteMode.Lax,
-            Path = Path,
-            MaxAge = DashboardPasses.SessionLifetime,
-        });
-        return Results.Redirect(Path);
+            return Results.Text(DashboardPages.TicketRefused, "text/plain; charset=utf-8", statusCode: StatusCodes.Status401Unauthorized);
+        }
+
+        var id = await sessions.OpenAsync(memberId.Value, role, http.RequestAborted);
+        await audit.WriteAsync(memberId.Value, "dashboard.login", new { }, http.RequestAborted);
+        var options = SessionCookie(http);
+        options.MaxAge = DashboardSessions.AbsoluteLifetime;
+        http.Response.Cookies.Append(CookieName, id, options);
+        // 303: the browser follows with a GET, and a reload does not post the used ticket again.
+        http.Response.Headers.Location = Path;
+        return Results.StatusCode(StatusCodes.Status303SeeOther);
     }
+
+    /// <summary>The log-out page's button: ends this browser's session.</summary>
+    private static async Task<IResult> LogOutAsync(HttpContext http, DashboardSessions sessions, AuditLog audit)
+    {
+        if (IsCrossSite(http.Request))
+        {
+            return Results.Text(DashboardPages.CrossSite, "text/plain; charset=utf-8", statusCode: StatusCodes.Status403Forbidden);
+        }
+
+        if (http.Request.Cookies[CookieName] is { } id)
+        {
+            if (await sessions.FindAsync(id, http.RequestAborted) is { } session)
+            {
+                await audit.WriteAsync(session.MemberId, "dashboard.logout", new { }, http.RequestAborted);
+            }
+
+            await sessions.EndAsync(id, http.RequestAborted);
+            http.Response.Cookies.Delete(CookieName, SessionCookie(http));
+        }
+
+        return DashboardPages.Html(http, DashboardPages.LoggedOut);
+    }
+
+    /// <summary>
+    /// A page elsewhere must not post to the door: not its own ticket (logging a victim into the
+    /// attacker's session), not a log-out. Browsers say where a request comes from; the cookie's
+    /// SameSite=Strict already keeps it off such requests.
+    /// </summary>
+    private static bool IsCrossSite(HttpRequest request) =>
+        request.Headers["Sec-Fetch-Site"].ToString() is "cross-site" or "same-site";
+
+    private static CookieOptions SessionCookie(HttpContext http) => new()
+    {
+        HttpOnly = true,
+        Secure = http.Request.IsHttps || http.RequestServices.GetRequiredService<DashboardAddress>().IsHttps,
+        // Strict: a link from elsewhere (the chat included) opens the dashboard without the session.
+        SameSite = SameSiteMode.Strict,
+        Path = "/",
+    };
 
     /// <summary>Defence in depth: Hangfire itself also refuses anyone the gate did not let through.</summary>
     private sealed class RoleFilter : IDashboardAsyncAuthorizationFilter
@@ -102,67 +172,17 @@ public static class Dashboard
     }
 }
 
-/// <summary>
-/// Signed, expiring passes naming a member: a login ticket (minutes, sent in chat) and a session cookie
-/// (hours). The key is derived from the bot token, which every instance has and which is never shown,
-/// so any instance accepts a pass another one issued; rotating the token signs everyone out.
-/// </summary>
-public sealed class DashboardPasses(IOptions<TelegramOptions> telegram, IOptions<HttpOptions> http, TimeProvider time)
+/// <summary>Where people reach this service, for the login link.</summary>
+public sealed class DashboardAddress(IOptions<TelegramOptions> telegram, IOptions<HttpOptions> http)
 {
-    public const string TicketPurpose = "ticket";
-    public const string SessionPurpose = "session";
-    public static readonly TimeSpan TicketLifetime = TimeSpan.FromMinutes(10);
-    public static readonly TimeSpan SessionLifetime = TimeSpan.FromHours(8);
-
-    private readonly byte[] key = HMACSHA256.HashData(Encoding.UTF8.GetBytes("baoming/dashboard/v1"), Encoding.UTF8.GetBytes(telegram.Value.BotToken ?? ""));
-
-    /// <summary>Where people reach this service: <c>Http:PublicUrl</c>, else the webhook URL's origin, else the first listen URL.</summary>
+    /// <summary><c>Http:PublicUrl</c>, else the webhook URL's origin, else the first listen URL.</summary>
     public string PublicOrigin { get; } = (http.Value.PublicUrl is { Length: > 0 } configured ? configured
         : telegram.Value.WebhookUri?.GetLeftPart(UriPartial.Authority)
         ?? http.Value.LocalUrl).TrimEnd('/');
 
-    public string LoginLink(long memberId) =>
-        $"{PublicOrigin}{Dashboard.LoginPath}?ticket={Issue(memberId, TicketPurpose, TicketLifetime)}";
+    /// <summary>Behind a TLS-terminating proxy the request is plain http: the public address decides the cookie's Secure flag.</summary>
+    public bool IsHttps => PublicOrigin.StartsWith("https:", StringComparison.Ordinal);
 
-    public string Issue(long memberId, string purpose, TimeSpan lifetime)
-    {
-        var expires = time.GetUtcNow().Add(lifetime).ToUnixTimeSeconds();
-        var body = string.Create(CultureInfo.InvariantCulture, $"{memberId}.{expires}");
-        return $"{body}.{Sign(purpose, body)}";
-    }
-
-    /// <summary>The member a pass names, or null when it is malformed, forged, expired or for another purpose.</summary>
-    public long? Read(string? pass, string purpose)
-    {
-        var parts = (pass ?? "").Split('.');
-        if (parts.Length != 3
-            || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var memberId)
-            || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var expires))
-        {
-            return null;
-        }
-
-        var expected = Encoding.ASCII.GetBytes(Sign(purpose, $"{parts[0]}.{parts[1]}"));
-        return CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(parts[2]))
-               && time.GetUtcNow().ToUnixTimeSeconds() < expires
-            ? memberId
-            : null;
-    }
-
-    private string Sign(string purpose, string body) =>
-        WebEncoders.Base64UrlEncode(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"{purpose}:{body}")));
-}
-
-/// <summary><c>/dashboard</c> (organizers and admins): a login link for the job dashboard.</summary>
-public sealed class DashboardCommand(DashboardPasses passes, AuditLog audit) : IChatCommand
-{
-    public string Name => "dashboard";
-
-    public Role Requires => Role.Organizer;
-
-    public async Task<Response> HandleAsync(ChatContext context, string? arguments, CancellationToken cancellationToken)
-    {
-        await audit.WriteAsync(context.MemberId, "dashboard.link", new { }, cancellationToken);
-        return context.Reply(context.Texts.DashboardLink(passes.LoginLink(context.MemberId), (int)DashboardPasses.TicketLifetime.TotalMinutes, context.Role == Role.Admin));
-    }
+    /// <summary>The ticket goes in the fragment, which browsers never send: see <see cref="DashboardPages"/>.</summary>
+    public string LoginLink(string ticket) => $"{PublicOrigin}{Dashboard.LoginPath}#ticket={ticket}";
 }

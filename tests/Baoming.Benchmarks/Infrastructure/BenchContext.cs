@@ -8,8 +8,8 @@ namespace Baoming.Benchmarks.Infrastructure;
 /// <summary>What every scenario shares: the options, where the programs are, and one PostgreSQL cluster.</summary>
 internal sealed class BenchContext(BenchArgs args, string repositoryRoot, string configuration) : IAsyncDisposable
 {
-    private EmbeddedPostgres? _cluster;
-    private string? _clusterFolder;
+    private EmbeddedPostgres? cluster;
+    private string? clusterFolder;
 
     public BenchArgs Args { get; } = args;
 
@@ -33,17 +33,17 @@ internal sealed class BenchContext(BenchArgs args, string repositoryRoot, string
     /// <summary>The benchmark's own PostgreSQL (the embedded default's code), started on first use in a temp folder.</summary>
     public async Task<EmbeddedPostgres> ClusterAsync(CancellationToken ct)
     {
-        if (_cluster is null)
+        if (cluster is null)
         {
-            _clusterFolder = Path.Combine(Path.GetTempPath(), $"baoming-bench-{Environment.ProcessId}");
-            Progress($"starting PostgreSQL in {_clusterFolder} ({(IsDurable ? "durable" : "fsync off")})");
-            _cluster = await EmbeddedPostgres.StartAsync(
-                new EmbeddedPostgresOptions { DataDirectory = _clusterFolder, IsDurable = IsDurable },
+            clusterFolder = Path.Combine(Path.GetTempPath(), $"baoming-bench-{Environment.ProcessId}");
+            Progress($"starting PostgreSQL in {clusterFolder} ({(IsDurable ? "durable" : "fsync off")})");
+            cluster = await EmbeddedPostgres.StartAsync(
+                new EmbeddedPostgresOptions { DataDirectory = clusterFolder, IsDurable = IsDurable },
                 NullLogger.Instance,
                 ct);
         }
 
-        return _cluster;
+        return cluster;
     }
 
     public static void Progress(string line) => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {line}");
@@ -52,10 +52,10 @@ internal sealed class BenchContext(BenchArgs args, string repositoryRoot, string
 
     public async ValueTask DisposeAsync()
     {
-        if (_cluster is not null)
+        if (cluster is not null)
         {
-            await _cluster.DisposeAsync();
-            TryDelete(_clusterFolder!);
+            await cluster.DisposeAsync();
+            TryDelete(clusterFolder!);
         }
     }
 
@@ -75,7 +75,7 @@ internal sealed class BenchContext(BenchArgs args, string repositoryRoot, string
 /// <summary><c>scenario [--quick] [--reps N] [--name value]...</c></summary>
 internal sealed class BenchArgs
 {
-    private readonly Dictionary<string, string?> _options = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string?> options = new(StringComparer.Ordinal);
 
     public string? Scenario { get; private set; }
 
@@ -102,7 +102,7 @@ internal sealed class BenchArgs
                     value = args[++i];
                 }
 
-                parsed._options[name] = value;
+                parsed.options[name] = value;
             }
             else if (parsed.Scenario is null)
             {
@@ -117,16 +117,16 @@ internal sealed class BenchArgs
         return parsed;
     }
 
-    public bool Has(string name) => _options.ContainsKey(name);
+    public bool Has(string name) => options.ContainsKey(name);
 
-    public string? Value(string name) => _options.GetValueOrDefault(name);
+    public string? Value(string name) => options.GetValueOrDefault(name);
 
     /// <summary>The option's value, else <paramref name="full"/> (or <paramref name="quick"/> with --quick).</summary>
     public int Int(string name, int full, int quick) =>
-        _options.TryGetValue(name, out var value) && value is not null
+        options.TryGetValue(name, out var value) && value is not null
             ? int.Parse(value, CultureInfo.InvariantCulture)
             : IsQuick ? quick : full;
 
     public double Double(string name, double fallback) =>
-        _options.TryGetValue(name, out var value) && value is not null ? double.Parse(value, CultureInfo.InvariantCulture) : fallback;
+        options.TryGetValue(name, out var value) && value is not null ? double.Parse(value, CultureInfo.InvariantCulture) : fallback;
 }

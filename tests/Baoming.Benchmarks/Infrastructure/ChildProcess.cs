@@ -14,25 +14,25 @@ internal sealed class ChildProcess : IAsyncDisposable
 {
     private const int TailLines = 40;
 
-    private readonly Process _process;
-    private readonly Queue<string> _tail = new();
-    private readonly List<string> _watched = [];
-    private readonly IReadOnlyList<string> _watch;
-    private readonly Lock _gate = new();
+    private readonly Process process;
+    private readonly Queue<string> tail = new();
+    private readonly List<string> watched = [];
+    private readonly IReadOnlyList<string> watch;
+    private readonly Lock gate = new();
 
     private ChildProcess(Process process, long startedAt, IReadOnlyList<string> watch)
     {
-        _process = process;
+        this.process = process;
         StartedAt = startedAt;
-        _watch = watch;
+        this.watch = watch;
     }
 
     /// <summary>Stopwatch timestamp taken just before the process was started.</summary>
     public long StartedAt { get; }
 
-    public int Id => _process.Id;
+    public int Id => process.Id;
 
-    public bool HasExited => _process.HasExited;
+    public bool HasExited => process.HasExited;
 
     /// <param name="watch">Output lines containing any of these are kept in <see cref="Watched"/>.</param>
     public static ChildProcess Start(string dll, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment, IReadOnlyList<string>? watch = null)
@@ -79,7 +79,7 @@ internal sealed class ChildProcess : IAsyncDisposable
     /// <summary>User + system CPU time used so far (/proc/PID/stat), in milliseconds.</summary>
     public double CpuMilliseconds()
     {
-        var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+        var stat = File.ReadAllText($"/proc/{process.Id}/stat");
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         // After "(comm)": state is field 3, so utime (14) and stime (15) are at 11 and 12 here.
         var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
@@ -93,7 +93,7 @@ internal sealed class ChildProcess : IAsyncDisposable
         limit.CancelAfter(timeout);
         try
         {
-            await _process.WaitForExitAsync(limit.Token);
+            await process.WaitForExitAsync(limit.Token);
             return true;
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
@@ -102,17 +102,17 @@ internal sealed class ChildProcess : IAsyncDisposable
         }
     }
 
-    public int ExitCode => _process.ExitCode;
+    public int ExitCode => process.ExitCode;
 
     public string Tail()
     {
-        lock (_gate) return string.Join('\n', _tail);
+        lock (gate) return string.Join('\n', tail);
     }
 
     /// <summary>Every output line so far that contains one of the watched strings, in order.</summary>
     public IReadOnlyList<string> Watched
     {
-        get { lock (_gate) return [.. _watched]; }
+        get { lock (gate) return [.. watched]; }
     }
 
     /// <summary>The first watched line containing <paramref name="text"/>; fails if the process exits or <paramref name="timeout"/> passes first.</summary>
@@ -138,12 +138,12 @@ internal sealed class ChildProcess : IAsyncDisposable
     /// <summary>SIGTERM (a graceful stop, as systemd does), then SIGKILL if it has not exited in time.</summary>
     public async Task StopAsync(TimeSpan grace)
     {
-        if (_process.HasExited)
+        if (process.HasExited)
         {
             return;
         }
 
-        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
         {
             await kill.WaitForExitAsync();
         }
@@ -151,19 +151,19 @@ internal sealed class ChildProcess : IAsyncDisposable
         using var timeout = new CancellationTokenSource(grace);
         try
         {
-            await _process.WaitForExitAsync(timeout.Token);
+            await process.WaitForExitAsync(timeout.Token);
         }
         catch (OperationCanceledException)
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
         }
     }
 
     public async ValueTask DisposeAsync()
     {
         await StopAsync(TimeSpan.FromSeconds(15));
-        _process.Dispose();
+        process.Dispose();
     }
 
     private static bool IsBaomingSetting(string key) =>
@@ -174,7 +174,7 @@ internal sealed class ChildProcess : IAsyncDisposable
 
     private long StatusKilobytes(string field)
     {
-        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+        foreach (var line in File.ReadLines($"/proc/{process.Id}/status"))
         {
             if (line.StartsWith(field + ":", StringComparison.Ordinal))
             {
@@ -182,7 +182,7 @@ internal sealed class ChildProcess : IAsyncDisposable
             }
         }
 
-        throw new InvalidOperationException($"{field} not found in /proc/{_process.Id}/status.");
+        throw new InvalidOperationException($"{field} not found in /proc/{process.Id}/status.");
     }
 
     private void Keep(string? line)
@@ -192,17 +192,17 @@ internal sealed class ChildProcess : IAsyncDisposable
             return;
         }
 
-        lock (_gate)
+        lock (gate)
         {
-            _tail.Enqueue($"{Stopwatch.GetElapsedTime(StartedAt).TotalMilliseconds,7:0} ms  {line}");
-            if (_watch.Any(w => line.Contains(w, StringComparison.Ordinal)))
+            tail.Enqueue($"{Stopwatch.GetElapsedTime(StartedAt).TotalMilliseconds,7:0} ms  {line}");
+            if (watch.Any(w => line.Contains(w, StringComparison.Ordinal)))
             {
-                _watched.Add(line);
+                watched.Add(line);
             }
 
-            if (_tail.Count > TailLines)
+            if (tail.Count > TailLines)
             {
-                _tail.Dequeue();
+                tail.Dequeue();
             }
         }
     }

@@ -36,20 +36,20 @@ internal sealed class LeanBotApi : IUpdateFeed, IAsyncDisposable
 
     private static readonly byte[] True = """{"ok":true,"result":true}"""u8.ToArray();
 
-    private readonly WebApplication _app;
-    private readonly Lock _gate = new();
-    private readonly Queue<(long Id, byte[] Json)> _updates = new();
-    private readonly List<long> _getUpdatesAt = [];
-    private readonly List<long> _editsAt = [];
-    private readonly Dictionary<long, long> _deliveredAt = [];
-    private readonly ConcurrentDictionary<long, byte[]> _throttled = new();
-    private TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private long _nextUpdateId = 1;
-    private int _nextMessageId;
-    private int _answers;
-    private int _setWebhooks;
-    private int _throttledSends;
-    private long _confirmedBelow;
+    private readonly WebApplication app;
+    private readonly Lock gate = new();
+    private readonly Queue<(long Id, byte[] Json)> updates = new();
+    private readonly List<long> getUpdatesAt = [];
+    private readonly List<long> editsAt = [];
+    private readonly Dictionary<long, long> deliveredAt = [];
+    private readonly ConcurrentDictionary<long, byte[]> throttled = new();
+    private TaskCompletionSource arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long nextUpdateId = 1;
+    private int nextMessageId;
+    private int answers;
+    private int setWebhooks;
+    private int throttledSends;
+    private long confirmedBelow;
 
     private LeanBotApi()
     {
@@ -59,8 +59,8 @@ internal sealed class LeanBotApi : IUpdateFeed, IAsyncDisposable
             o.Listen(IPAddress.Loopback, 0);
             o.AddServerHeader = false;
         });
-        _app = builder.Build();
-        _app.Run(HandleAsync);
+        app = builder.Build();
+        app.Run(HandleAsync);
     }
 
     /// <summary>"http://127.0.0.1:PORT", for Telegram:ApiBaseUrl.</summary>
@@ -72,22 +72,22 @@ internal sealed class LeanBotApi : IUpdateFeed, IAsyncDisposable
     /// <summary>Stopwatch timestamps of every getUpdates request's arrival.</summary>
     public IReadOnlyList<long> GetUpdatesCalls
     {
-        get { lock (_gate) return [.. _getUpdatesAt]; }
+        get { lock (gate) return [.. getUpdatesAt]; }
     }
 
-    public int CallbackAnswers => Volatile.Read(ref _answers);
+    public int CallbackAnswers => Volatile.Read(ref answers);
 
     /// <summary>setWebhook calls so far (webhook mode: each instance may register the webhook at start-up).</summary>
-    public int SetWebhookCalls => Volatile.Read(ref _setWebhooks);
+    public int SetWebhookCalls => Volatile.Read(ref setWebhooks);
 
     /// <summary>Stopwatch timestamps of every editMessageText (status messages edited in place).</summary>
     public IReadOnlyList<long> EditsAt
     {
         get
         {
-            lock (_gate)
+            lock (gate)
             {
-                return [.. _editsAt];
+                return [.. editsAt];
             }
         }
     }
@@ -95,36 +95,36 @@ internal sealed class LeanBotApi : IUpdateFeed, IAsyncDisposable
     /// <summary>When getUpdates first handed out the update (a Stopwatch timestamp), or null.</summary>
     public long? DeliveredAt(long updateId)
     {
-        lock (_gate) return _deliveredAt.TryGetValue(updateId, out var at) ? at : null;
+        lock (gate) return deliveredAt.TryGetValue(updateId, out var at) ? at : null;
     }
 
     /// <summary>The highest getUpdates offset so far: every update with a lower id has been confirmed by the bot.</summary>
     public long ConfirmedBelow
     {
-        get { lock (_gate) return _confirmedBelow; }
+        get { lock (gate) return confirmedBelow; }
     }
 
     /// <summary>sendMessage and editMessageText calls answered 429 by a <see cref="Throttle"/> rule.</summary>
-    public int ThrottledSends => Volatile.Read(ref _throttledSends);
+    public int ThrottledSends => Volatile.Read(ref throttledSends);
 
     /// <summary>
     /// From now on every sendMessage and editMessageText to <paramref name="chatId"/> is answered as Telegram answers a flood:
     /// 429 with <c>parameters.retry_after</c>. Other chats are unaffected.
     /// </summary>
     public void Throttle(long chatId, int retryAfterSeconds) =>
-        _throttled[chatId] = Encoding.UTF8.GetBytes(
+        throttled[chatId] = Encoding.UTF8.GetBytes(
             $$$"""{"ok":false,"error_code":429,"description":"Too Many Requests: retry after {{{retryAfterSeconds}}}","parameters":{"retry_after":{{{retryAfterSeconds}}}}}""");
 
     public int PendingUpdates
     {
-        get { lock (_gate) return _updates.Count; }
+        get { lock (gate) return updates.Count; }
     }
 
     public static async Task<LeanBotApi> StartAsync()
     {
         var api = new LeanBotApi();
-        await api._app.StartAsync();
-        api.BaseUrl = api._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        await api.app.StartAsync();
+        api.BaseUrl = api.app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
         return api;
     }
 
@@ -133,12 +133,12 @@ internal sealed class LeanBotApi : IUpdateFeed, IAsyncDisposable
     {
         TaskCompletionSource arrived;
         long id;
-        lock (_gate)
+        lock (gate)
         {
-            id = _nextUpdateId++;
-            _updates.Enqueue((id, Encoding.UTF8.GetBytes($$"""{"update_id":{{id}},{{updateBody}}""")));
-            arrived = _arrived;
-            _arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            id = nextUpdateId++;
+            updates.Enqueue((id, Encoding.UTF8.GetBytes($$"""{"update_id":{{id}},{{updateBody}}""")));
+            arrived = this.arrived;
+            this.arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
         arrived.TrySetResult();
@@ -148,8 +148,8 @@ internal sealed class LeanBotApi : IUpdateFeed, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        await _app.StopAsync(timeout.Token);
-        await _app.DisposeAsync();
+        await app.StopAsync(timeout.Token);
+        await app.DisposeAsync();
     }
 
     private async Task HandleAsync(HttpContext context)
@@ -171,11 +171,11 @@ internal sealed class LeanBotApi : IUpdateFeed, IAsyncDisposable
                 await SendMessageAsync(context, args, isEdit: true);
                 break;
             case "ANSWERCALLBACKQUERY":
-                Interlocked.Increment(ref _answers);
+                Interlocked.Increment(ref answers);
                 await context.Response.Body.WriteAsync(True, context.RequestAborted);
                 break;
             case "SETWEBHOOK":
-                Interlocked.Increment(ref _setWebhooks);
+                Interlocked.Increment(ref setWebhooks);
                 await context.Response.Body.WriteAsync(True, context.RequestAborted);
                 break;
             case "SETMYCOMMANDS" or "DELETEWEBHOOK":
@@ -202,10 +202,10 @@ internal sealed class LeanBotApi : IUpdateFeed, IAsyncDisposable
         var offset = Long(args, "offset") ?? 0;
         var limit = (int)Math.Clamp(Long(args, "limit") ?? 100, 1, 100);
         var timeout = TimeSpan.FromSeconds(Math.Clamp(Long(args, "timeout") ?? 0, 0, 50));
-        lock (_gate)
+        lock (gate)
         {
-            _getUpdatesAt.Add(Stopwatch.GetTimestamp());
-            _confirmedBelow = Math.Max(_confirmedBelow, offset);
+            getUpdatesAt.Add(Stopwatch.GetTimestamp());
+            confirmedBelow = Math.Max(confirmedBelow, offset);
         }
 
         var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
@@ -213,16 +213,16 @@ internal sealed class LeanBotApi : IUpdateFeed, IAsyncDisposable
         {
             List<byte[]> batch = [];
             Task arrived;
-            lock (_gate)
+            lock (gate)
             {
                 // An offset confirms every update below it, as on Telegram.
-                while (_updates.TryPeek(out var head) && head.Id < offset)
+                while (updates.TryPeek(out var head) && head.Id < offset)
                 {
-                    _updates.Dequeue();
+                    updates.Dequeue();
                 }
 
                 var now = Stopwatch.GetTimestamp();
-                foreach (var (id, json) in _updates)
+                foreach (var (id, json) in updates)
                 {
                     if (batch.Count == limit)
                     {
@@ -230,10 +230,10 @@ internal sealed class LeanBotApi : IUpdateFeed, IAsyncDisposable
                     }
 
                     batch.Add(json);
-                    _deliveredAt.TryAdd(id, now);
+                    deliveredAt.TryAdd(id, now);
                 }
 
-                arrived = _arrived.Task;
+                arrived = this.arrived.Task;
             }
 
             var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
@@ -280,16 +280,16 @@ internal sealed class LeanBotApi : IUpdateFeed, IAsyncDisposable
         var at = Stopwatch.GetTimestamp();
         if (isEdit)
         {
-            lock (_gate)
+            lock (gate)
             {
-                _editsAt.Add(at);
+                editsAt.Add(at);
             }
         }
 
         var chatId = Long(args, "chat_id") ?? 0;
-        if (!_throttled.IsEmpty && _throttled.TryGetValue(chatId, out var tooMany))
+        if (!throttled.IsEmpty && throttled.TryGetValue(chatId, out var tooMany))
         {
-            Interlocked.Increment(ref _throttledSends);
+            Interlocked.Increment(ref throttledSends);
             context.Response.StatusCode = 429;
             await context.Response.Body.WriteAsync(tooMany, context.RequestAborted);
             return;
@@ -311,7 +311,7 @@ internal sealed class LeanBotApi : IUpdateFeed, IAsyncDisposable
             }
         }
 
-        var messageId = isEdit ? (int)(Long(args, "message_id") ?? 0) : Interlocked.Increment(ref _nextMessageId);
+        var messageId = isEdit ? (int)(Long(args, "message_id") ?? 0) : Interlocked.Increment(ref nextMessageId);
         if (!isEdit)
         {
             OnMessage?.Invoke(new BotMessage(chatId, text, data, at));

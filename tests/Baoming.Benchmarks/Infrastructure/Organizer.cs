@@ -11,7 +11,7 @@ internal sealed class Organizer
 {
     public const long Id = 4_000_000_000;
 
-    private readonly List<BotMessage> _messages = [];
+    private readonly List<BotMessage> messages = [];
 
     /// <summary>How long the organizer reads each answer before the next step (default: not at all).</summary>
     public TimeSpan Think { get; init; }
@@ -24,9 +24,9 @@ internal sealed class Organizer
             return false;
         }
 
-        lock (_messages)
+        lock (messages)
         {
-            _messages.Add(message);
+            messages.Add(message);
         }
 
         return true;
@@ -57,20 +57,20 @@ internal sealed class Organizer
     {
         await Task.Delay(Think, ct);
         int before;
-        lock (_messages)
+        lock (messages)
         {
-            before = _messages.Count;
+            before = messages.Count;
         }
 
         var id = updates.Offer(update);
         var waited = Stopwatch.StartNew();
         while (true)
         {
-            lock (_messages)
+            lock (messages)
             {
-                if (_messages.Count >= before + count)
+                if (messages.Count >= before + count)
                 {
-                    return _messages.Skip(before).ToList();
+                    return messages.Skip(before).ToList();
                 }
             }
 

@@ -14,13 +14,13 @@ namespace Baoming.Benchmarks.Infrastructure;
 /// </summary>
 internal sealed class RestartableCluster : IAsyncDisposable
 {
-    private readonly EmbeddedPostgresOptions _options;
-    private readonly string _folder;
+    private readonly EmbeddedPostgresOptions options;
+    private readonly string folder;
 
     private RestartableCluster(EmbeddedPostgresOptions options, string folder, EmbeddedPostgres server)
     {
-        _options = options;
-        _folder = folder;
+        this.options = options;
+        this.folder = folder;
         Server = server;
     }
 
@@ -47,7 +47,7 @@ internal sealed class RestartableCluster : IAsyncDisposable
         await Server.StopAsync(ct);
         var stopped = Stopwatch.GetTimestamp();
         await Task.Delay(down, ct);
-        Server = await EmbeddedPostgres.StartAsync(_options, NullLogger.Instance, ct);
+        Server = await EmbeddedPostgres.StartAsync(options, NullLogger.Instance, ct);
         var ready = Stopwatch.GetTimestamp();
         // The benchmark's own pooled connections died with the old server.
         NpgsqlConnection.ClearAllPools();
@@ -57,7 +57,7 @@ internal sealed class RestartableCluster : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Server.DisposeAsync();
-        BenchContext.TryDelete(_folder);
+        BenchContext.TryDelete(folder);
     }
 
     private static int FreePort()

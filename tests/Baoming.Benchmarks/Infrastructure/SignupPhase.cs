@@ -15,13 +15,13 @@ internal sealed class SignupPhase(IUpdateFeed updates, long firstId, int count, 
     /// <summary>How the bot's confirmation of a sign-up begins.</summary>
     private const string Confirmation = "✅";
 
-    private readonly long[] _offeredAt = new long[count];
-    private readonly long[] _updateIds = new long[count];
-    private readonly long[] _confirmedAt = new long[count];
-    private readonly int[] _confirmations = new int[count];
-    private readonly int[] _lists = new int[count];
-    private int _confirmed;
-    private long _lastConfirmation;
+    private readonly long[] offeredAt = new long[count];
+    private readonly long[] updateIds = new long[count];
+    private readonly long[] confirmedAt = new long[count];
+    private readonly int[] confirmations = new int[count];
+    private readonly int[] lists = new int[count];
+    private int confirmed;
+    private long lastConfirmation;
 
     public long FirstId => firstId;
 
@@ -32,7 +32,7 @@ internal sealed class SignupPhase(IUpdateFeed updates, long firstId, int count, 
     /// <summary>How long a button member looks at the session list before pressing (default: not at all).</summary>
     public TimeSpan Think { get; init; }
 
-    public long LastConfirmation => Interlocked.Read(ref _lastConfirmation);
+    public long LastConfirmation => Interlocked.Read(ref lastConfirmation);
 
     public bool Owns(long chatId) => chatId >= firstId && chatId < firstId + count;
 
@@ -42,8 +42,8 @@ internal sealed class SignupPhase(IUpdateFeed updates, long firstId, int count, 
     public void Offer(int i)
     {
         var id = firstId + i;
-        _offeredAt[i] = Stopwatch.GetTimestamp();
-        _updateIds[i] = updates.Offer(TextUpdate(id, UsesButton(i) ? "报名" : "报名 元宇宙"));
+        offeredAt[i] = Stopwatch.GetTimestamp();
+        updateIds[i] = updates.Offer(TextUpdate(id, UsesButton(i) ? "报名" : "报名 元宇宙"));
     }
 
     /// <summary>Accounts for a message the bot sent to one of these members; false when it was not expected.</summary>
@@ -52,12 +52,12 @@ internal sealed class SignupPhase(IUpdateFeed updates, long firstId, int count, 
         var i = (int)(message.ChatId - firstId);
         if (message.Text.StartsWith(Confirmation, StringComparison.Ordinal))
         {
-            if (Interlocked.Increment(ref _confirmations[i]) == 1)
+            if (Interlocked.Increment(ref confirmations[i]) == 1)
             {
-                _confirmedAt[i] = message.At;
-                Interlocked.Increment(ref _confirmed);
+                confirmedAt[i] = message.At;
+                Interlocked.Increment(ref confirmed);
                 long last;
-                while ((last = Interlocked.Read(ref _lastConfirmation)) < message.At && Interlocked.CompareExchange(ref _lastConfirmation, message.At, last) != last)
+                while ((last = Interlocked.Read(ref lastConfirmation)) < message.At && Interlocked.CompareExchange(ref lastConfirmation, message.At, last) != last)
                 {
                 }
 
@@ -68,7 +68,7 @@ internal sealed class SignupPhase(IUpdateFeed updates, long firstId, int count, 
         }
 
         var data = $"su:{SessionId}";
-        if (UsesButton(i) && message.CallbackData.Contains(data) && Interlocked.Increment(ref _lists[i]) == 1)
+        if (UsesButton(i) && message.CallbackData.Contains(data) && Interlocked.Increment(ref lists[i]) == 1)
         {
             var press = CallbackUpdate(message.ChatId, data);
             if (Think > TimeSpan.Zero)
@@ -91,12 +91,12 @@ internal sealed class SignupPhase(IUpdateFeed updates, long firstId, int count, 
     public async Task WaitAsync(IReadOnlyList<ChildProcess> bots, TimeSpan timeout, IReadOnlyCollection<BotMessage> strays, CancellationToken ct)
     {
         var deadline = Stopwatch.StartNew();
-        while (Volatile.Read(ref _confirmed) < count)
+        while (Volatile.Read(ref confirmed) < count)
         {
             if (bots.Any(b => b.HasExited) || deadline.Elapsed > timeout || strays.Count > 0)
             {
                 throw new BenchmarkFailedException(
-                    $"{Volatile.Read(ref _confirmed)} of {count} confirmations after {deadline.Elapsed.TotalSeconds:0} s ({strays.Count} unexpected messages{Example(strays)}, {updates.PendingUpdates} updates not yet taken by the bot); the bot's last lines:\n{Bot.Tails(bots)}");
+                    $"{Volatile.Read(ref confirmed)} of {count} confirmations after {deadline.Elapsed.TotalSeconds:0} s ({strays.Count} unexpected messages{Example(strays)}, {updates.PendingUpdates} updates not yet taken by the bot); the bot's last lines:\n{Bot.Tails(bots)}");
             }
 
             await Task.Delay(5, ct);
@@ -109,15 +109,15 @@ internal sealed class SignupPhase(IUpdateFeed updates, long firstId, int count, 
 
     /// <summary>Offer → confirmation, in ms, ascending.</summary>
     public double[] Latencies(bool? button = null) =>
-        [.. Enumerable.Range(0, count).Where(i => button is null || UsesButton(i) == button).Select(i => BenchContext.Milliseconds(_offeredAt[i], _confirmedAt[i])).Order()];
+        [.. Enumerable.Range(0, count).Where(i => button is null || UsesButton(i) == button).Select(i => BenchContext.Milliseconds(offeredAt[i], confirmedAt[i])).Order()];
 
     /// <summary>Typed sign-ups only: offer → taken by the bot (see <see cref="IUpdateFeed.DeliveredAt"/>), and taken → confirmation, in ms, ascending.</summary>
     public (double[] Pickup, double[] Handling) Split()
     {
         var typed = Enumerable.Range(0, count).Where(i => !UsesButton(i)).ToList();
         return (
-            [.. typed.Select(i => BenchContext.Milliseconds(_offeredAt[i], updates.DeliveredAt(_updateIds[i]) ?? _offeredAt[i])).Order()],
-            [.. typed.Select(i => BenchContext.Milliseconds(updates.DeliveredAt(_updateIds[i]) ?? _offeredAt[i], _confirmedAt[i])).Order()]);
+            [.. typed.Select(i => BenchContext.Milliseconds(offeredAt[i], updates.DeliveredAt(updateIds[i]) ?? offeredAt[i])).Order()],
+            [.. typed.Select(i => BenchContext.Milliseconds(updates.DeliveredAt(updateIds[i]) ?? offeredAt[i], confirmedAt[i])).Order()]);
     }
 
     public int ButtonCount => Enumerable.Range(0, count).Count(UsesButton);
@@ -132,8 +132,8 @@ internal sealed class SignupPhase(IUpdateFeed updates, long firstId, int count, 
             select count(*) filter (where status = 'confirmed') as Confirmed, count(*) as "All"
               from registrations where session_id = @sessionId and member_id between @first and @last
             """;
-        var duplicated = Enumerable.Range(0, count).Count(i => _confirmations[i] > 1);
-        var missing = Enumerable.Range(0, count).Count(i => _confirmations[i] == 0);
+        var duplicated = Enumerable.Range(0, count).Count(i => confirmations[i] > 1);
+        var missing = Enumerable.Range(0, count).Count(i => confirmations[i] == 0);
         if (duplicated > 0 || missing > 0)
         {
             throw new BenchmarkFailedException($"Members {firstId}…: {missing} never confirmed, {duplicated} confirmed more than once.");

@@ -18,7 +18,7 @@ internal sealed partial class WebhookBots : IAsyncDisposable
 
     private const string Listening = "Now listening on:";
 
-    private readonly List<Uri> _endpoints = [];
+    private readonly List<Uri> endpoints = [];
 
     private WebhookBots(IReadOnlyList<ChildProcess> processes, string secret)
     {
@@ -29,7 +29,7 @@ internal sealed partial class WebhookBots : IAsyncDisposable
     public IReadOnlyList<ChildProcess> Processes { get; }
 
     /// <summary>Each instance's webhook address, in the order of <see cref="Processes"/>.</summary>
-    public IReadOnlyList<Uri> Endpoints => _endpoints;
+    public IReadOnlyList<Uri> Endpoints => endpoints;
 
     public string Secret { get; }
 
@@ -59,7 +59,7 @@ internal sealed partial class WebhookBots : IAsyncDisposable
                     ? match.Groups["address"].Value
                     : throw new BenchmarkFailedException($"No address in \"{line}\"."));
                 await WaitUntilReadyAsync(http, address, process, TimeSpan.FromSeconds(60), ct);
-                bots._endpoints.Add(new Uri(address, new Uri(WebhookUrl).AbsolutePath));
+                bots.endpoints.Add(new Uri(address, new Uri(WebhookUrl).AbsolutePath));
             }
 
             return bots;

@@ -22,51 +22,51 @@ internal sealed class WebhookTelegram : IUpdateFeed, IAsyncDisposable
 
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
-    private readonly IReadOnlyList<Uri> _endpoints;
-    private readonly string _secret;
-    private readonly HttpClient _http;
-    private readonly Channel<(long Id, byte[] Json)> _queue = Channel.CreateUnbounded<(long Id, byte[] Json)>();
-    private readonly ConcurrentDictionary<long, (long At, int Instance)> _stored = new();
-    private readonly ConcurrentDictionary<int, int> _refusals = new();
-    private readonly int[] _storedBy;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task[] _senders;
-    private long _lastUpdateId;
-    private int _turn = -1;
-    private int _pending;
-    private int _failures;
+    private readonly IReadOnlyList<Uri> endpoints;
+    private readonly string secret;
+    private readonly HttpClient http;
+    private readonly Channel<(long Id, byte[] Json)> queue = Channel.CreateUnbounded<(long Id, byte[] Json)>();
+    private readonly ConcurrentDictionary<long, (long At, int Instance)> stored = new();
+    private readonly ConcurrentDictionary<int, int> refusals = new();
+    private readonly int[] storedBy;
+    private readonly CancellationTokenSource stop = new();
+    private readonly Task[] senders;
+    private long lastUpdateId;
+    private int turn = -1;
+    private int pending;
+    private int failures;
 
     /// <param name="endpoints">Each instance's webhook address, e.g. http://127.0.0.1:PORT/telegram/webhook.</param>
     public WebhookTelegram(IReadOnlyList<Uri> endpoints, string secret)
     {
-        _endpoints = endpoints;
-        _secret = secret;
-        _storedBy = new int[endpoints.Count];
-        _http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Connections, UseProxy = false })
+        this.endpoints = endpoints;
+        this.secret = secret;
+        storedBy = new int[endpoints.Count];
+        http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Connections, UseProxy = false })
         {
             Timeout = TimeSpan.FromSeconds(30),
         };
-        _senders = [.. Enumerable.Range(0, Connections).Select(_ => SendAsync(_stop.Token))];
+        senders = [.. Enumerable.Range(0, Connections).Select(_ => SendAsync(stop.Token))];
     }
 
-    public int PendingUpdates => Volatile.Read(ref _pending);
+    public int PendingUpdates => Volatile.Read(ref pending);
 
     /// <summary>Answers other than 2xx, by status code: each was retried.</summary>
-    public IReadOnlyDictionary<int, int> Refusals => new Dictionary<int, int>(_refusals);
+    public IReadOnlyDictionary<int, int> Refusals => new Dictionary<int, int>(refusals);
 
     /// <summary>Requests that got no answer at all (connection refused or reset, timeout): each was retried.</summary>
-    public int Failures => Volatile.Read(ref _failures);
+    public int Failures => Volatile.Read(ref failures);
 
     /// <summary>Deliveries that had to be retried: <see cref="Refusals"/> and <see cref="Failures"/> together.</summary>
-    public int Retries => _refusals.Values.Sum() + Failures;
+    public int Retries => refusals.Values.Sum() + Failures;
 
     /// <summary>Updates stored (answered 2xx), per instance in the order of the endpoints.</summary>
-    public IReadOnlyList<int> StoredBy => [.. _storedBy];
+    public IReadOnlyList<int> StoredBy => [.. storedBy];
 
     /// <summary>E.g. "0 retried" or "12 retried (503 × 10, no answer × 2)".</summary>
     public string DescribeRetries()
     {
-        var causes = _refusals.OrderBy(r => r.Key).Select(r => $"{r.Key} × {r.Value}").ToList();
+        var causes = refusals.OrderBy(r => r.Key).Select(r => $"{r.Key} × {r.Value}").ToList();
         if (Failures > 0)
         {
             causes.Add($"no answer × {Failures}");
@@ -77,46 +77,46 @@ internal sealed class WebhookTelegram : IUpdateFeed, IAsyncDisposable
 
     public long Offer(string updateBody)
     {
-        var id = Interlocked.Increment(ref _lastUpdateId);
-        Interlocked.Increment(ref _pending);
-        _queue.Writer.TryWrite((id, Encoding.UTF8.GetBytes($$"""{"update_id":{{id}},{{updateBody}}""")));
+        var id = Interlocked.Increment(ref lastUpdateId);
+        Interlocked.Increment(ref pending);
+        queue.Writer.TryWrite((id, Encoding.UTF8.GetBytes($$"""{"update_id":{{id}},{{updateBody}}""")));
         return id;
     }
 
-    public long? DeliveredAt(long updateId) => _stored.TryGetValue(updateId, out var stored) ? stored.At : null;
+    public long? DeliveredAt(long updateId) => stored.TryGetValue(updateId, out var entry) ? entry.At : null;
 
     /// <summary>The instance (0-based, in the order of the endpoints) that stored the update, or null.</summary>
-    public int? StoredOn(long updateId) => _stored.TryGetValue(updateId, out var stored) ? stored.Instance : null;
+    public int? StoredOn(long updateId) => stored.TryGetValue(updateId, out var entry) ? entry.Instance : null;
 
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
-        await _stop.CancelAsync();
+        queue.Writer.TryComplete();
+        await stop.CancelAsync();
         try
         {
-            await Task.WhenAll(_senders);
+            await Task.WhenAll(senders);
         }
         catch (OperationCanceledException)
         {
         }
 
-        _http.Dispose();
-        _stop.Dispose();
+        http.Dispose();
+        stop.Dispose();
     }
 
     /// <summary>One of the <see cref="Connections"/> senders: takes the next update and delivers it, retrying until an instance stores it.</summary>
     private async Task SendAsync(CancellationToken ct)
     {
-        await foreach (var (id, json) in _queue.Reader.ReadAllAsync(ct))
+        await foreach (var (id, json) in queue.Reader.ReadAllAsync(ct))
         {
             for (var attempt = 1; ; attempt++)
             {
-                var instance = (int)((uint)Interlocked.Increment(ref _turn) % (uint)_endpoints.Count);
-                if (await PostAsync(_endpoints[instance], json, ct))
+                var instance = (int)((uint)Interlocked.Increment(ref turn) % (uint)endpoints.Count);
+                if (await PostAsync(endpoints[instance], json, ct))
                 {
-                    _stored.TryAdd(id, (Stopwatch.GetTimestamp(), instance));
-                    Interlocked.Increment(ref _storedBy[instance]);
-                    Interlocked.Decrement(ref _pending);
+                    stored.TryAdd(id, (Stopwatch.GetTimestamp(), instance));
+                    Interlocked.Increment(ref storedBy[instance]);
+                    Interlocked.Decrement(ref pending);
                     break;
                 }
 
@@ -129,21 +129,21 @@ internal sealed class WebhookTelegram : IUpdateFeed, IAsyncDisposable
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new ByteArrayContent(json) };
         request.Content.Headers.ContentType = Json;
-        request.Headers.Add(SecretHeader, _secret);
+        request.Headers.Add(SecretHeader, secret);
         try
         {
-            using var response = await _http.SendAsync(request, ct);
+            using var response = await http.SendAsync(request, ct);
             if (response.IsSuccessStatusCode)
             {
                 return true;
             }
 
-            _refusals.AddOrUpdate((int)response.StatusCode, 1, (_, n) => n + 1);
+            refusals.AddOrUpdate((int)response.StatusCode, 1, (_, n) => n + 1);
             return false;
         }
         catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !ct.IsCancellationRequested))
         {
-            Interlocked.Increment(ref _failures);
+            Interlocked.Increment(ref failures);
             return false;
         }
     }

@@ -509,20 +509,20 @@ internal sealed class ChaosScenario : IScenario
     /// </summary>
     private sealed class Tally(long firstId, int capacity)
     {
-        private readonly long[] _offeredAt = new long[capacity];
-        private readonly long[] _firstAt = new long[capacity];
-        private readonly int[] _messages = new int[capacity];
-        private int _offered;
-        private int _distinct;
+        private readonly long[] offeredAt = new long[capacity];
+        private readonly long[] firstAt = new long[capacity];
+        private readonly int[] messages = new int[capacity];
+        private int offered;
+        private int distinct;
 
         public int Capacity => capacity;
 
-        public int Offered => Volatile.Read(ref _offered);
+        public int Offered => Volatile.Read(ref offered);
 
-        public int Distinct => Volatile.Read(ref _distinct);
+        public int Distinct => Volatile.Read(ref distinct);
 
         /// <summary>Messages beyond the first to the same chat.</summary>
-        public int Duplicates => _messages.Sum(m => Math.Max(0, m - 1));
+        public int Duplicates => messages.Sum(m => Math.Max(0, m - 1));
 
         public bool Owns(long chatId) => chatId >= firstId && chatId < firstId + capacity;
 
@@ -531,28 +531,28 @@ internal sealed class ChaosScenario : IScenario
         /// <summary>The <paramref name="i"/>-th chat's update is about to be offered (the next in order).</summary>
         public void MarkOffered(int i)
         {
-            _offeredAt[i] = Stopwatch.GetTimestamp();
-            Volatile.Write(ref _offered, i + 1);
+            offeredAt[i] = Stopwatch.GetTimestamp();
+            Volatile.Write(ref offered, i + 1);
         }
 
         public void Take(BotMessage message)
         {
             var i = (int)(message.ChatId - firstId);
-            if (Interlocked.Increment(ref _messages[i]) == 1)
+            if (Interlocked.Increment(ref messages[i]) == 1)
             {
-                _firstAt[i] = message.At;
-                Interlocked.Increment(ref _distinct);
+                firstAt[i] = message.At;
+                Interlocked.Increment(ref distinct);
             }
         }
 
         /// <summary>Offer → first message, in ms, ascending; +∞ for a chat offered but never answered.</summary>
         public double[] Latencies() =>
-            [.. Enumerable.Range(0, Offered).Select(i => _firstAt[i] == 0 ? double.PositiveInfinity : BenchContext.Milliseconds(_offeredAt[i], _firstAt[i])).Order()];
+            [.. Enumerable.Range(0, Offered).Select(i => firstAt[i] == 0 ? double.PositiveInfinity : BenchContext.Milliseconds(offeredAt[i], firstAt[i])).Order()];
 
         /// <summary>The first and last arrival (Stopwatch timestamps); (0, 0) if none arrived.</summary>
         public (long First, long Last) FirstAndLast()
         {
-            var arrived = _firstAt.Where(at => at != 0).ToArray();
+            var arrived = firstAt.Where(at => at != 0).ToArray();
             return arrived.Length == 0 ? (0, 0) : (arrived.Min(), arrived.Max());
         }
     }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Baoming.Benchmarks.Infrastructure;
+using Baoming.Core.Organizers;
 using Dapper;
 using Npgsql;
 
@@ -367,60 +368,60 @@ internal sealed class DbRestartScenario : IScenario
     /// <summary>Every message to the registrants' chats: how many each got, and when each arrived.</summary>
     private sealed class Arrivals(long firstChatId, int count)
     {
-        private readonly int[] _messages = new int[count];
-        private readonly List<long> _at = new(count + 1000);
-        private readonly Lock _gate = new();
-        private int _distinct;
-        private int _total;
-        private int _strays;
+        private readonly int[] messages = new int[count];
+        private readonly List<long> at = new(count + 1000);
+        private readonly Lock gate = new();
+        private int distinct;
+        private int total;
+        private int strays;
 
         public int Count => count;
 
-        public int Distinct => Volatile.Read(ref _distinct);
+        public int Distinct => Volatile.Read(ref distinct);
 
         /// <summary>Every message to a registrant, duplicates included.</summary>
-        public int Messages => Volatile.Read(ref _total);
+        public int Messages => Volatile.Read(ref total);
 
-        public int Strays => Volatile.Read(ref _strays);
+        public int Strays => Volatile.Read(ref strays);
 
         public void Take(BotMessage message)
         {
             var i = message.ChatId - firstChatId;
             if (i < 0 || i >= count)
             {
-                Interlocked.Increment(ref _strays);
+                Interlocked.Increment(ref strays);
                 return;
             }
 
-            lock (_gate)
+            lock (gate)
             {
-                _at.Add(message.At);
+                at.Add(message.At);
             }
 
-            if (Interlocked.Increment(ref _messages[i]) == 1)
+            if (Interlocked.Increment(ref messages[i]) == 1)
             {
-                Interlocked.Increment(ref _distinct);
+                Interlocked.Increment(ref distinct);
             }
 
-            Interlocked.Increment(ref _total);
+            Interlocked.Increment(ref total);
         }
 
-        public int[] PerChat() => [.. _messages];
+        public int[] PerChat() => [.. messages];
 
         public int Between(long from, long to)
         {
-            lock (_gate)
+            lock (gate)
             {
-                return _at.Count(at => at >= from && at <= to);
+                return at.Count(at => at >= from && at <= to);
             }
         }
 
         /// <summary>The first arrival after <paramref name="from"/> (a Stopwatch timestamp), or null.</summary>
         public long? FirstAfter(long from)
         {
-            lock (_gate)
+            lock (gate)
             {
-                var after = _at.Where(at => at > from).ToList();
+                var after = at.Where(at => at > from).ToList();
                 return after.Count == 0 ? null : after.Min();
             }
         }
@@ -429,9 +430,9 @@ internal sealed class DbRestartScenario : IScenario
         public double LongestPauseAfter(long from)
         {
             long[] sorted;
-            lock (_gate)
+            lock (gate)
             {
-                sorted = [.. _at.Order()];
+                sorted = [.. at.Order()];
             }
 
             var start = Math.Max(0, Array.FindLastIndex(sorted, at => at <= from));
@@ -453,47 +454,47 @@ internal sealed class DbRestartScenario : IScenario
     {
         private const int WarmUp = 5;
 
-        private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
-        private readonly CancellationTokenSource _stop = new();
-        private readonly List<double> _ms = [];
-        private readonly Task _loop;
+        private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(10) };
+        private readonly CancellationTokenSource stop = new();
+        private readonly List<double> ms = [];
+        private readonly Task loop;
 
-        public RoundTripProbe(string url) => _loop = Task.Run(() => LoopAsync(url));
+        public RoundTripProbe(string url) => loop = Task.Run(() => LoopAsync(url));
 
         /// <summary>Stops probing; the round trips after the first few (connection, JIT), in ms, ascending.</summary>
         public async Task<double[]> StopAsync()
         {
-            await _stop.CancelAsync();
-            await _loop;
-            return [.. _ms.Skip(WarmUp).Order()];
+            await stop.CancelAsync();
+            await loop;
+            return [.. ms.Skip(WarmUp).Order()];
         }
 
         public async ValueTask DisposeAsync()
         {
-            if (!_stop.IsCancellationRequested)
+            if (!stop.IsCancellationRequested)
             {
                 await StopAsync();
             }
 
-            _stop.Dispose();
-            _http.Dispose();
+            stop.Dispose();
+            http.Dispose();
         }
 
         private async Task LoopAsync(string url)
         {
             var body = $$"""{"chat_id":{{ProbeChat.ToString(CultureInfo.InvariantCulture)}},"text":"probe"}""";
-            while (!_stop.IsCancellationRequested)
+            while (!stop.IsCancellationRequested)
             {
                 try
                 {
                     using var content = new StringContent(body, Encoding.UTF8, "application/json");
                     var start = Stopwatch.GetTimestamp();
-                    using var response = await _http.PostAsync(new Uri(url), content, _stop.Token);
-                    await response.Content.ReadAsByteArrayAsync(_stop.Token);
-                    _ms.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-                    await Task.Delay(ProbeEveryMs, _stop.Token);
+                    using var response = await http.PostAsync(new Uri(url), content, stop.Token);
+                    await response.Content.ReadAsByteArrayAsync(stop.Token);
+                    ms.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                    await Task.Delay(ProbeEveryMs, stop.Token);
                 }
-                catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
                 {
                     return;
                 }

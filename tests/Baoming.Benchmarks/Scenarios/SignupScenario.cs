@@ -206,8 +206,8 @@ internal sealed partial class SignupScenario : IScenario
             .Append(Command(InboxRepository.StoreSql))
             .Append(Command(ChatTurns.LockSql + ";\n" + ChatTurns.PendingSql))
             .Append(Command(DialogueStore.FindSql))
-            .Append(Command("begin;\n" + RegistrationRepository.LockBatchSql))
-            .Append(Command(RegistrationRepository.SignUpBatchSql))
+            .Append(Command("begin;\n" + RegistrationStore.LockBatchSql))
+            .Append(Command(RegistrationStore.SignUpBatchSql))
             .Append("commit;\n")
             .Append(Command(InboxRepository.MarkProcessedSql + ";\n" + ChatTurns.UnlockSql))
             .ToString();

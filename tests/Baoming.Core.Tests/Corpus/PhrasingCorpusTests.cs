@@ -107,6 +107,7 @@ public sealed class PhrasingCorpusTests(ITestOutputHelper output)
             (isQuestion ? "cancel?" : "cancel") + (query is not null && SessionMatcher.Match(query, Open, Shanghai) is MatchResult.One one ? ":" + one.Session.Key : ""),
         Intent.MySignups => "my",
         Intent.Help => "help",
+        Intent.Note => "note",
         Intent.Start { Payload: { } payload } => "start:" + payload,
         Intent.Command command => "command:" + command.Name,
         _ => "hint",

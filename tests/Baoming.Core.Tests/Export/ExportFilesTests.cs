@@ -1,4 +1,3 @@
-using System.Text;
 using Baoming.Core.Export;
 
 namespace Baoming.Core.Tests.Export;
@@ -15,38 +14,6 @@ public sealed class ExportFilesTests
         Assert.Equal("metaverse-2027-02-17.csv", ExportFiles.FileName(session, Beijing, ExportFileFormat.Csv));
         Assert.Equal("metaverse-2027-02-17.xlsx", ExportFiles.FileName(session, Beijing, ExportFileFormat.Xlsx));
     }
-
-    [Fact]
-    public void Button_data_round_trips_and_stays_within_64_bytes()
-    {
-        var session = ExportFiles.SessionButton(long.MaxValue);
-        var format = ExportFiles.FormatButton(long.MaxValue, ExportFileFormat.Xlsx);
-
-        Assert.True(Encoding.UTF8.GetByteCount(format) <= 64);
-        Assert.True(ExportFiles.TryParseSessionPayload(session["ex:".Length..], out var id));
-        Assert.Equal(long.MaxValue, id);
-        Assert.True(ExportFiles.TryParseFormatPayload(format["ef:".Length..], out id, out var parsed));
-        Assert.Equal((long.MaxValue, ExportFileFormat.Xlsx), (id, parsed));
-    }
-
-    [Theory]
-    [InlineData("")]
-    [InlineData("0")]
-    [InlineData("-1")]
-    [InlineData("042")]
-    [InlineData("4 2")]
-    [InlineData("99999999999999999999")]
-    public void Forged_session_payloads_are_refused(string payload) => Assert.False(ExportFiles.TryParseSessionPayload(payload, out _));
-
-    [Theory]
-    [InlineData("42")]
-    [InlineData("42:")]
-    [InlineData("42:pdf")]
-    [InlineData("42:CSV")]
-    [InlineData(":csv")]
-    [InlineData("x:csv")]
-    [InlineData("42:csv:1")]
-    public void Forged_format_payloads_are_refused(string payload) => Assert.False(ExportFiles.TryParseFormatPayload(payload, out _, out _));
 
     [Theory]
     [InlineData("csv", ExportFileFormat.Csv)]

@@ -18,7 +18,7 @@ public sealed class DependencyDirectionTests
     [
         "Platform", "Community", "Messaging", "Storage", "Metrics", "Jobs", "FollowUps", "Delivery",
         "Members", "Audit", "Chat",
-        "Sessions", "Signup", "Export", "Reminders", "Broadcasts", "Roles",
+        "Sessions", "Signup", "Export", "Reminders", "Broadcasts", "Roles", "Notes",
         "Telegram", "Web", "Hosting", "Shell", "Cli", "",
     ];
 

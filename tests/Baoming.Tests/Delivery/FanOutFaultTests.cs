@@ -1,5 +1,6 @@
 using System.Globalization;
 using Baoming.Delivery;
+using Baoming.Reminders;
 using Baoming.Tests.Fakes;
 using Baoming.Tests.Infrastructure;
 using Baoming.Tests.Reminders;
@@ -30,7 +31,7 @@ public sealed class FanOutFaultTests : IAsyncDisposable
     /// A bot with a session a day away and a one-hour reminder, <see cref="Members"/> registrants and
     /// the business clock at the reminder's time; returns the reminder's topic, to run by hand.
     /// </summary>
-    private async Task<string> StartAsync(int members = Members)
+    private async Task<TopicKey> StartAsync(int members = Members)
     {
         var settings = BotHarness.ExtraSession(2, "fault", "出故障的活动", BotHarness.Now.AddDays(1));
         settings["Sessions:2:ReminderOffsets:0"] = "01:00:00";
@@ -42,7 +43,7 @@ public sealed class FanOutFaultTests : IAsyncDisposable
             "select s.id, s.due_at from reminder_slots s join sessions x on x.id = s.session_id where x.key = 'fault'")).Single();
         var due = new DateTimeOffset(DateTime.SpecifyKind(dueAt, DateTimeKind.Utc));
         bot.Time.SetUtcNow(due);
-        return $"reminder:{slot}:{due.ToUnixTimeSeconds()}";
+        return ReminderTopic.Key(slot, due);
     }
 
     private FanOut FanOut => bot.Host.Services.GetRequiredService<FanOut>();
@@ -51,7 +52,7 @@ public sealed class FanOutFaultTests : IAsyncDisposable
     /// Runs the fan-out as its Hangfire job would be: again after a failure (at most three times).
     /// Returns the last run's stats and the failures of the runs before it.
     /// </summary>
-    private async Task<(DeliveryStats Stats, List<Exception> Failures)> RunAsync(string topic, Func<Task>? duringRun = null)
+    private async Task<(DeliveryStats Stats, List<Exception> Failures)> RunAsync(TopicKey topic, Func<Task>? duringRun = null)
     {
         var failures = new List<Exception>();
         for (var attempt = 1; ; attempt++)
@@ -95,12 +96,12 @@ public sealed class FanOutFaultTests : IAsyncDisposable
             """);
     }
 
-    private async Task<Dictionary<string, long>> StatesAsync(string topic) =>
-        (await bot.QueryAsync<(string State, long Count)>("select state, count(*) from deliveries where topic = @topic group by state", new { topic }))
+    private async Task<Dictionary<string, long>> StatesAsync(TopicKey topic) =>
+        (await bot.QueryAsync<(string State, long Count)>("select state, count(*) from deliveries where topic = @topic group by state", new { topic = topic.ToString() }))
             .ToDictionary(s => s.State, s => s.Count);
 
     /// <summary>Exactly one reminder each, no row left in flight or claimed, stats and the organizer's report agree.</summary>
-    private async Task AssertDeliveredOnceAsync(string topic, DeliveryStats stats, int maxUnknown)
+    private async Task AssertDeliveredOnceAsync(TopicKey topic, DeliveryStats stats, int maxUnknown)
     {
         var states = await StatesAsync(topic);
         var received = bot.Telegram.SentMessages.Where(IsReminder).GroupBy(m => m.ChatId).ToList();
@@ -110,7 +111,7 @@ public sealed class FanOutFaultTests : IAsyncDisposable
         Assert.Equal(received.Count, states.GetValueOrDefault("sent"));
         Assert.Equal(0, states.GetValueOrDefault("sending"));
         Assert.Equal(0, states.GetValueOrDefault("pending"));
-        Assert.Equal(0, await bot.ScalarAsync<long>("select count(*) from deliveries where topic = @topic and claimed_by is not null and state = 'pending'", new { topic }));
+        Assert.Equal(0, await bot.ScalarAsync<long>("select count(*) from deliveries where topic = @topic and claimed_by is not null and state = 'pending'", new { topic = topic.ToString() }));
         Assert.Equal(new DeliveryStats(0, received.Count, 0, 0, (int)states.GetValueOrDefault("unknown")), stats);
         var report = await bot.Telegram.WaitForMessageAsync(Organizer, m => m.Text.Contains("提醒已发出", StringComparison.Ordinal));
         Assert.Contains($"已送达 {stats.Sent} · 已屏蔽机器人 0 · 失败 0 · 结果未知 {stats.Unknown}", report.Text);

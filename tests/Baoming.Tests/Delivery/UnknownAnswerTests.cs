@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using Baoming.Delivery;
+using Baoming.Reminders;
 using Baoming.Tests.Fakes;
 using Baoming.Tests.Infrastructure;
 using Baoming.Tests.Reminders;
@@ -42,7 +43,7 @@ public sealed class UnknownAnswerTests : IAsyncDisposable
         var (slot, dueAt) = (await bot.QueryAsync<(long, DateTime)>("select id, due_at from reminder_slots where session_id = (select id from sessions where key = 'edge')")).Single();
         var due = new DateTimeOffset(DateTime.SpecifyKind(dueAt, DateTimeKind.Utc));
         bot.Time.SetUtcNow(due);
-        var topic = $"reminder:{slot}:{due.ToUnixTimeSeconds()}";
+        var topic = ReminderTopic.Key(slot, due);
         FailFirstSendTo(new Dictionary<long, FakeFailure>
         {
             // nginx's HTML 502 (a RequestException with HttpStatusCode 502) and Telegram's JSON 502 / 504.
@@ -58,11 +59,11 @@ public sealed class UnknownAnswerTests : IAsyncDisposable
         for (var member = FirstMember; member < FirstMember + 3; member++)
         {
             Assert.Single(bot.Telegram.MessagesTo(member));
-            Assert.Equal("unknown", await bot.ScalarAsync<string>("select state from deliveries where topic = @topic and member_id = @member", new { topic, member }));
+            Assert.Equal("unknown", await bot.ScalarAsync<string>("select state from deliveries where topic = @topic and member_id = @member", new { topic = topic.ToString(), member }));
         }
 
         Assert.Empty(bot.Telegram.MessagesTo(FirstMember + 3));
-        Assert.Equal("failed", await bot.ScalarAsync<string>("select state from deliveries where topic = @topic and member_id = @member", new { topic, member = FirstMember + 3 }));
+        Assert.Equal("failed", await bot.ScalarAsync<string>("select state from deliveries where topic = @topic and member_id = @member", new { topic = topic.ToString(), member = FirstMember + 3 }));
         Assert.Equal(new DeliveryStats(0, 6, 0, 1, 3), stats);
     }
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Baoming.Core.Export;
+using Baoming.Core.Understanding;
 using Baoming.Export;
 using Baoming.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -224,8 +225,8 @@ public sealed class ExportTests : IAsyncLifetime
         var sessionId = await bot.SessionIdAsync("metaverse");
 
         var reply = await bot.AskAsync(Reader, "/export");
-        bot.Press(Reader, ExportFiles.SessionButton(sessionId));
-        bot.Press(Reader, ExportFiles.FormatButton(sessionId, ExportFileFormat.Csv));
+        bot.Press(Reader, CallbackData.Export.Session(sessionId));
+        bot.Press(Reader, CallbackData.Export.Format(sessionId, ExportFileFormat.Csv));
         await bot.WaitUntilIdleAsync();
 
         Assert.Contains("只有组织者或管理员", reply.Text);
@@ -240,7 +241,7 @@ public sealed class ExportTests : IAsyncLifetime
         await SeedStatusesAsync();
         bot.Host.Services.GetRequiredService<ExportLimits>().MaxDocumentBytes = 100;
 
-        bot.Press(Admin, ExportFiles.FormatButton(await bot.SessionIdAsync("metaverse"), ExportFileFormat.Csv));
+        bot.Press(Admin, CallbackData.Export.Format(await bot.SessionIdAsync("metaverse"), ExportFileFormat.Csv));
         var reply = await bot.Telegram.WaitForMessageAsync(Admin);
 
         Assert.Contains("export --session metaverse", reply.Text);
@@ -249,9 +250,24 @@ public sealed class ExportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_export_Telegram_refuses_is_audited_once_and_the_admin_is_told_it_was_not_sent()
+    {
+        await SeedStatusesAsync();
+        bot.Telegram.FailNext("sendDocument", 400, "Bad Request: file is too big");
+
+        bot.Press(Admin, CallbackData.Export.Format(await bot.SessionIdAsync("metaverse"), ExportFileFormat.Csv));
+        var reply = await bot.Telegram.WaitForMessageAsync(Admin);
+
+        Assert.Contains("没能发送", reply.Text);
+        await bot.WaitUntilIdleAsync();
+        Assert.Empty(bot.Telegram.Documents);
+        Assert.Equal(1, await bot.ScalarAsync<long>("select count(*) from audit_log where action = 'export'"));
+    }
+
+    [Fact]
     public async Task A_stale_export_button_for_a_session_that_does_not_exist_changes_nothing()
     {
-        bot.Press(Admin, ExportFiles.FormatButton(999_999, ExportFileFormat.Csv));
+        bot.Press(Admin, CallbackData.Export.Format(999_999, ExportFileFormat.Csv));
         await bot.WaitUntilIdleAsync();
 
         Assert.Empty(bot.Telegram.Documents);

@@ -52,8 +52,8 @@ public sealed partial class FakeBotApi
 
     private ChatState Chat(long chatId)
     {
-        if (!_chats.TryGetValue(chatId, out var chat))
-            _chats[chatId] = chat = new ChatState();
+        if (!chats.TryGetValue(chatId, out var chat))
+            chats[chatId] = chat = new ChatState();
         return chat;
     }
 
@@ -150,22 +150,22 @@ public sealed partial class FakeBotApi
     /// <summary>Blocked chats and the optional overall rate limit, for methods that send.</summary>
     private Reply? CheckSend(long chatId)
     {
-        lock (_gate)
+        lock (gate)
         {
-            if (_blocked.Contains(chatId))
+            if (blocked.Contains(chatId))
                 return Reply.Error(403, chatId > 0 ? "Forbidden: bot was blocked by the user" : "Forbidden: bot was kicked from the group chat");
             if (MaxSendsPerSecond is { } max)
             {
                 var second = Environment.TickCount64 / 1000;
-                if (second != _rateWindowSecond)
+                if (second != rateWindowSecond)
                 {
-                    _rateWindowSecond = second;
-                    _rateWindowCount = 0;
+                    rateWindowSecond = second;
+                    rateWindowCount = 0;
                 }
 
-                if (++_rateWindowCount > max)
+                if (++rateWindowCount > max)
                 {
-                    _rateLimitRejections++;
+                    rateLimitRejections++;
                     return Reply.Error(429, "Too Many Requests: retry after 1", 1);
                 }
             }
@@ -204,15 +204,15 @@ public sealed partial class FakeBotApi
 
         var now = Clock.GetUtcNow();
         int messageId;
-        lock (_gate)
+        lock (gate)
         {
             var chat = Chat(chatId);
             messageId = ++chat.LastMessageId;
             var sent = new SentMessage(chatId, messageId, text!, parseMode, rows, markupJson, now);
-            _sent.Add(sent);
+            this.sent.Add(sent);
             chat.Messages.Add(sent);
             chat.Live[messageId] = new LiveMessage(FromBot: true, IsText: true, plain, inline?.ToJsonString()) { Rows = inline is null ? null : rows };
-            _sentCount++;
+            sentCount++;
         }
 
         NotifyChanged();
@@ -253,7 +253,7 @@ public sealed partial class FakeBotApi
 
         var now = Clock.GetUtcNow();
         var newMarkup = inline?.ToJsonString();
-        lock (_gate)
+        lock (gate)
         {
             if (inlineMessageId is null)
             {
@@ -277,7 +277,7 @@ public sealed partial class FakeBotApi
                 plain = chat.Live[messageId.Value].Text;
             }
 
-            _edits.Add(new MessageEdit(method, chatId, messageId ?? 0, text, parseMode, rows, now));
+            edits.Add(new MessageEdit(method, chatId, messageId ?? 0, text, parseMode, rows, now));
         }
 
         NotifyChanged();
@@ -301,11 +301,11 @@ public sealed partial class FakeBotApi
         if (text is not null && text.Length > 200)
             return Reply.Error(400, "Bad Request: MESSAGE_TOO_LONG");
         var answer = new CallbackAnswer(id, text, Args.Bool(r.Args, "show_alert"), Args.Str(r.Args, "url"), (int?)Args.Long(r.Args, "cache_time"), Clock.GetUtcNow());
-        lock (_gate)
+        lock (gate)
         {
-            if (Strict && !_callbackIds.Contains(id))
+            if (Strict && !callbackIds.Contains(id))
                 return Reply.Error(400, "Bad Request: query is too old and response timeout expired or query ID is invalid");
-            _answers.Add(answer);
+            answers.Add(answer);
         }
 
         NotifyChanged();
@@ -351,11 +351,11 @@ public sealed partial class FakeBotApi
             return sendError;
         var now = Clock.GetUtcNow();
         int messageId;
-        lock (_gate)
+        lock (gate)
         {
             var chat = Chat(chatId);
             messageId = ++chat.LastMessageId;
-            _documents.Add(new SentDocument(chatId, messageId, fileName, caption, content, contentType, now));
+            documents.Add(new SentDocument(chatId, messageId, fileName, caption, content, contentType, now));
             chat.Live[messageId] = new LiveMessage(FromBot: true, IsText: false, plainCaption, inline?.ToJsonString()) { Rows = inline is null ? null : rows };
         }
 
@@ -382,11 +382,11 @@ public sealed partial class FakeBotApi
             return chatError;
         if (Args.Long(r.Args, "message_id") is not { } messageId)
             return Reply.Error(400, "Bad Request: message identifier is not specified");
-        lock (_gate)
+        lock (gate)
         {
             if (!Chat(chatId).Live.Remove((int)messageId) && Strict)
                 return Reply.Error(400, "Bad Request: message to delete not found");
-            _deletions.Add(new DeletedMessage(chatId, (int)messageId, Clock.GetUtcNow()));
+            deletions.Add(new DeletedMessage(chatId, (int)messageId, Clock.GetUtcNow()));
         }
 
         NotifyChanged();
@@ -413,7 +413,7 @@ public sealed partial class FakeBotApi
 
         var language = Args.Str(r.Args, "language_code");
         var scope = ScopeOf(r);
-        lock (_gate) _commands[(scope, language ?? "")] = new BotCommandSet(string.IsNullOrEmpty(language) ? null : language, scope, commands);
+        lock (gate) this.commands[(scope, language ?? "")] = new BotCommandSet(string.IsNullOrEmpty(language) ? null : language, scope, commands);
         NotifyChanged();
         return Reply.Ok(true);
     }
@@ -429,7 +429,7 @@ public sealed partial class FakeBotApi
 
     private Reply DeleteMyCommands(Req r)
     {
-        lock (_gate) _commands.Remove((ScopeOf(r), Args.Str(r.Args, "language_code") ?? ""));
+        lock (gate) commands.Remove((ScopeOf(r), Args.Str(r.Args, "language_code") ?? ""));
         NotifyChanged();
         return Reply.Ok(true);
     }
@@ -452,11 +452,11 @@ public sealed partial class FakeBotApi
             return Reply.Error(400, "Bad Request: secret token contains unallowed characters");
         var allowed = Args.Json(r.Args, "allowed_updates") is JsonArray list ? list.Select(x => x?.GetValue<string>() ?? "").ToList() : null;
         var drop = Args.Bool(r.Args, "drop_pending_updates");
-        lock (_gate)
+        lock (gate)
         {
-            _webhook = new FakeWebhook(url, secret, allowed, (int?)Args.Long(r.Args, "max_connections"), drop);
+            webhook = new FakeWebhook(url, secret, allowed, (int?)Args.Long(r.Args, "max_connections"), drop);
             if (drop)
-                _updates.Clear();
+                updates.Clear();
         }
 
         NotifyChanged();
@@ -466,12 +466,12 @@ public sealed partial class FakeBotApi
     private Reply DeleteWebhook(Req r)
     {
         bool had;
-        lock (_gate)
+        lock (gate)
         {
-            had = _webhook is not null;
-            _webhook = null;
+            had = webhook is not null;
+            webhook = null;
             if (Args.Bool(r.Args, "drop_pending_updates"))
-                _updates.Clear();
+                updates.Clear();
         }
 
         NotifyChanged();
@@ -480,17 +480,17 @@ public sealed partial class FakeBotApi
 
     private Reply GetWebhookInfo(Req r)
     {
-        lock (_gate)
+        lock (gate)
         {
             var info = new JsonObject
             {
-                ["url"] = _webhook?.Url ?? "",
+                ["url"] = webhook?.Url ?? "",
                 ["has_custom_certificate"] = false,
-                ["pending_update_count"] = _updates.Count,
+                ["pending_update_count"] = updates.Count,
             };
-            if (_webhook?.MaxConnections is { } max)
+            if (webhook?.MaxConnections is { } max)
                 info["max_connections"] = max;
-            if (_webhook?.AllowedUpdates is { } allowed)
+            if (webhook?.AllowedUpdates is { } allowed)
                 info["allowed_updates"] = new JsonArray(allowed.Select(a => (JsonNode)a).ToArray());
             return Reply.Ok(info);
         }

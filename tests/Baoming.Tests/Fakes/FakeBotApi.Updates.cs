@@ -14,27 +14,27 @@ public sealed partial class FakeBotApi
 
     private static readonly HttpClient WebhookClient = new() { Timeout = TimeSpan.FromSeconds(30) };
 
-    // Guarded by _gate.
-    private readonly List<QueuedUpdate> _updates = []; // sorted by id
+    // Guarded by gate.
+    private readonly List<QueuedUpdate> updates = []; // sorted by id
     private static readonly ConcurrentDictionary<long, (string FirstName, string? Username)> Names = new();
     private static readonly ConcurrentDictionary<long, int> LastIncomingText = new();
     private static int incomingMessageId = 500_000; // users' messages: one process-wide sequence, clear of the bot's per-chat ids
 
-    private readonly HashSet<string> _callbackIds = [];
-    private int _nextUpdateId = Random.Shared.Next(100_000_000, 900_000_000); // random base: tests sharing a database do not collide
-    private int _maxOffset;
+    private readonly HashSet<string> callbackIds = [];
+    private int nextUpdateId = Random.Shared.Next(100_000_000, 900_000_000); // random base: tests sharing a database do not collide
+    private int maxOffset;
 
-    private PollSlot? _poller;
-    private TaskCompletionSource? _updatesChanged;
+    private PollSlot? poller;
+    private TaskCompletionSource? updatesChanged;
 
     /// <summary>Updates queued and not yet confirmed (delivered ones count until an offset confirms them).</summary>
     public int PendingUpdates
     {
-        get { lock (_gate) return _updates.Count; }
+        get { lock (gate) return updates.Count; }
     }
 
     /// <summary>True while a getUpdates request is waiting (long polling) in the fake.</summary>
-    public bool IsPolling => Volatile.Read(ref _poller) is not null;
+    public bool IsPolling => Volatile.Read(ref poller) is not null;
 
     /// <summary>
     /// Queues an update for getUpdates. Without "update_id" the next id is assigned (ids start at a random base
@@ -48,13 +48,13 @@ public sealed partial class FakeBotApi
     public int EnqueueUpdate(string updateJson)
     {
         var (id, json) = PrepareUpdate(updateJson);
-        lock (_gate)
+        lock (gate)
         {
-            var index = _updates.FindLastIndex(u => u.Id <= id) + 1;
-            _updates.Insert(index, new QueuedUpdate(id, json));
+            var index = updates.FindLastIndex(u => u.Id <= id) + 1;
+            updates.Insert(index, new QueuedUpdate(id, json));
         }
 
-        Interlocked.Exchange(ref _updatesChanged, null)?.TrySetResult();
+        Interlocked.Exchange(ref updatesChanged, null)?.TrySetResult();
         NotifyChanged();
         return id;
     }
@@ -81,16 +81,16 @@ public sealed partial class FakeBotApi
     {
         var update = JsonNode.Parse(updateJson) as JsonObject ?? throw new ArgumentException("An update must be a JSON object.", nameof(updateJson));
         int id;
-        lock (_gate)
+        lock (gate)
         {
             if (update["update_id"] is JsonValue given)
             {
                 id = given.GetValue<int>();
-                _nextUpdateId = Math.Max(_nextUpdateId, id + 1);
+                nextUpdateId = Math.Max(nextUpdateId, id + 1);
             }
             else
             {
-                id = _nextUpdateId++;
+                id = nextUpdateId++;
                 var rest = update.ToList();
                 update.Clear();
                 update["update_id"] = id; // first, as Telegram writes it
@@ -106,7 +106,7 @@ public sealed partial class FakeBotApi
 
     private async Task<Reply> GetUpdatesAsync(Req r, CancellationToken aborted)
     {
-        Interlocked.Increment(ref _getUpdatesCalls);
+        Interlocked.Increment(ref getUpdatesCalls);
         NotifyChanged();
         if (Webhook is not null)
             return Reply.Error(409, WebhookConflict);
@@ -116,20 +116,20 @@ public sealed partial class FakeBotApi
         var timeout = TimeSpan.FromSeconds(Math.Max(0, Args.Long(r.Args, "timeout") ?? 0));
 
         var slot = new PollSlot();
-        Interlocked.Exchange(ref _poller, slot)?.Terminate(); // like Telegram: the newer request wins
-        var delay = CancellationTokenSource.CreateLinkedTokenSource(aborted, _stopping.Token);
+        Interlocked.Exchange(ref poller, slot)?.Terminate(); // like Telegram: the newer request wins
+        var delay = CancellationTokenSource.CreateLinkedTokenSource(aborted, stopping.Token);
         try
         {
-            lock (_gate)
+            lock (gate)
             {
                 if (offset > 0)
                 {
-                    _maxOffset = (int)Math.Max(_maxOffset, Math.Min(offset, int.MaxValue));
-                    _updates.RemoveAll(u => u.Id < offset && u.Delivered);
+                    maxOffset = (int)Math.Max(maxOffset, Math.Min(offset, int.MaxValue));
+                    updates.RemoveAll(u => u.Id < offset && u.Delivered);
                 }
-                else if (offset < 0 && _updates.Count > -offset)
+                else if (offset < 0 && updates.Count > -offset)
                 {
-                    _updates.RemoveRange(0, _updates.Count - (int)-offset);
+                    updates.RemoveRange(0, updates.Count - (int)-offset);
                 }
             }
 
@@ -150,7 +150,7 @@ public sealed partial class FakeBotApi
         }
         finally
         {
-            Interlocked.CompareExchange(ref _poller, null, slot);
+            Interlocked.CompareExchange(ref poller, null, slot);
             await delay.CancelAsync(); // releases the pending Task.Delay timer
             delay.Dispose();
             NotifyChanged();
@@ -159,15 +159,15 @@ public sealed partial class FakeBotApi
 
     private string? TakeBatch(int limit)
     {
-        lock (_gate)
+        lock (gate)
         {
-            if (_updates.Count == 0)
+            if (updates.Count == 0)
                 return null;
             var sb = new StringBuilder("[");
-            var count = Math.Min(limit, _updates.Count);
+            var count = Math.Min(limit, updates.Count);
             for (var i = 0; i < count; i++)
             {
-                var update = _updates[i];
+                var update = updates[i];
                 update.Delivered = true;
                 if (i > 0)
                     sb.Append(',');
@@ -180,11 +180,11 @@ public sealed partial class FakeBotApi
 
     private Task UpdatesSignal()
     {
-        var current = Volatile.Read(ref _updatesChanged);
+        var current = Volatile.Read(ref updatesChanged);
         if (current is not null)
             return current.Task;
         var fresh = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        return (Interlocked.CompareExchange(ref _updatesChanged, fresh, null) ?? fresh).Task;
+        return (Interlocked.CompareExchange(ref updatesChanged, fresh, null) ?? fresh).Task;
     }
 
     // ---------------------------------------------------------------- update builders (Telegram's JSON shapes)
@@ -365,12 +365,12 @@ public sealed partial class FakeBotApi
             return;
         if (query["id"] is null)
             query["id"] = CallbackQueryIdFor(updateId);
-        _callbackIds.Add(query["id"]!.ToString());
+        callbackIds.Add(query["id"]!.ToString());
         if (query["message"] is not JsonObject message || message["chat"]?["id"] is not JsonValue chatNode || !chatNode.TryGetValue<long>(out var chatId))
             return;
         if (restamp)
             message["date"] = now;
-        _chats.TryGetValue(chatId, out var chat);
+        chats.TryGetValue(chatId, out var chat);
         if (message["message_id"] is null)
         {
             var data = Args.Str(query, "data");
@@ -407,10 +407,10 @@ public sealed partial class FakeBotApi
 
     private sealed class PollSlot
     {
-        private readonly TaskCompletionSource _terminated = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource terminated = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public Task Terminated => _terminated.Task;
+        public Task Terminated => terminated.Task;
 
-        public void Terminate() => _terminated.TrySetResult();
+        public void Terminate() => terminated.TrySetResult();
     }
 }

@@ -56,35 +56,35 @@ public sealed partial class FakeBotApi : IAsyncDisposable
     private static readonly TimeSpan DefaultWaitTimeout = TimeSpan.FromSeconds(10);
     private static readonly JsonSerializerOptions ReadableJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private readonly WebApplication _app;
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly Lock _gate = new();
-    private readonly Dictionary<string, (string Name, Func<Req, Reply>? Sync)> _methods;
+    private readonly WebApplication app;
+    private readonly CancellationTokenSource stopping = new();
+    private readonly Lock gate = new();
+    private readonly Dictionary<string, (string Name, Func<Req, Reply>? Sync)> methods;
 
-    // Everything below is guarded by _gate.
-    private readonly List<SentMessage> _sent = [];
-    private readonly Dictionary<long, ChatState> _chats = [];
-    private readonly List<CallbackAnswer> _answers = [];
-    private readonly List<MessageEdit> _edits = [];
-    private readonly List<SentDocument> _documents = [];
-    private readonly List<DeletedMessage> _deletions = [];
-    private readonly Dictionary<(string Scope, string Language), BotCommandSet> _commands = [];
-    private readonly List<ApiCall> _calls = [];
-    private readonly Queue<string> _recentErrors = new();
-    private readonly List<PendingFailure> _failNext = [];
-    private readonly HashSet<string> _foreignTokens = [];
-    private readonly HashSet<long> _blocked = [];
-    private FakeWebhook? _webhook;
-    private long _rateWindowSecond;
-    private int _rateWindowCount;
+    // Everything below is guarded by gate.
+    private readonly List<SentMessage> sent = [];
+    private readonly Dictionary<long, ChatState> chats = [];
+    private readonly List<CallbackAnswer> answers = [];
+    private readonly List<MessageEdit> edits = [];
+    private readonly List<SentDocument> documents = [];
+    private readonly List<DeletedMessage> deletions = [];
+    private readonly Dictionary<(string Scope, string Language), BotCommandSet> commands = [];
+    private readonly List<ApiCall> calls = [];
+    private readonly Queue<string> recentErrors = new();
+    private readonly List<PendingFailure> failNext = [];
+    private readonly HashSet<string> foreignTokens = [];
+    private readonly HashSet<long> blocked = [];
+    private FakeWebhook? webhook;
+    private long rateWindowSecond;
+    private int rateWindowCount;
 
-    private int _disposed;
-    private int _failNextCount;
-    private long _delayTicks;
-    private int _getUpdatesCalls;
-    private int _sentCount;
-    private int _rateLimitRejections;
-    private TaskCompletionSource? _changed;
+    private int disposed;
+    private int failNextCount;
+    private long delayTicks;
+    private int getUpdatesCalls;
+    private int sentCount;
+    private int rateLimitRejections;
+    private TaskCompletionSource? changed;
 
     private FakeBotApi()
     {
@@ -96,11 +96,11 @@ public sealed partial class FakeBotApi : IAsyncDisposable
             options.AddServerHeader = false;
             options.Limits.MaxRequestBodySize = MaxDocumentBytes + (16 * 1024 * 1024); // so > 50 MB gets Telegram's answer, not Kestrel's
         });
-        _app = builder.Build();
-        _app.Run(HandleAsync);
+        app = builder.Build();
+        app.Run(HandleAsync);
 
-        _methods = new Dictionary<string, (string, Func<Req, Reply>?)>(StringComparer.OrdinalIgnoreCase);
-        void Add(string name, Func<Req, Reply>? handler) => _methods[name] = (name, handler);
+        methods = new Dictionary<string, (string, Func<Req, Reply>?)>(StringComparer.OrdinalIgnoreCase);
+        void Add(string name, Func<Req, Reply>? handler) => methods[name] = (name, handler);
         Add("getMe", GetMe);
         Add("getUpdates", null); // async, see HandleGetUpdatesAsync
         Add("sendMessage", SendMessage);
@@ -150,79 +150,79 @@ public sealed partial class FakeBotApi : IAsyncDisposable
     /// <summary>Text messages sent with sendMessage, in order (a snapshot).</summary>
     public IReadOnlyList<SentMessage> SentMessages
     {
-        get { lock (_gate) return [.. _sent]; }
+        get { lock (gate) return [.. sent]; }
     }
 
     /// <summary>Number of messages sent with sendMessage (cheap; no copy).</summary>
-    public int SentMessageCount => Volatile.Read(ref _sentCount);
+    public int SentMessageCount => Volatile.Read(ref sentCount);
 
     /// <summary>answerCallbackQuery calls (a snapshot).</summary>
     public IReadOnlyList<CallbackAnswer> CallbackAnswers
     {
-        get { lock (_gate) return [.. _answers]; }
+        get { lock (gate) return [.. answers]; }
     }
 
     /// <summary>Successful editMessageText / editMessageReplyMarkup calls (a snapshot).</summary>
     public IReadOnlyList<MessageEdit> Edits
     {
-        get { lock (_gate) return [.. _edits]; }
+        get { lock (gate) return [.. edits]; }
     }
 
     /// <summary>Documents sent with sendDocument (a snapshot).</summary>
     public IReadOnlyList<SentDocument> Documents
     {
-        get { lock (_gate) return [.. _documents]; }
+        get { lock (gate) return [.. documents]; }
     }
 
     /// <summary>Successful deleteMessage calls (a snapshot).</summary>
     public IReadOnlyList<DeletedMessage> Deletions
     {
-        get { lock (_gate) return [.. _deletions]; }
+        get { lock (gate) return [.. deletions]; }
     }
 
     /// <summary>The command menus currently set with setMyCommands: one entry per (scope, language_code) (a snapshot).</summary>
     public IReadOnlyList<BotCommandSet> Commands
     {
-        get { lock (_gate) return [.. _commands.Values]; }
+        get { lock (gate) return [.. commands.Values]; }
     }
 
     /// <summary>The commands set for <paramref name="languageCode"/> (null = none given) and <paramref name="scope"/> (null = default); empty when none.</summary>
     public IReadOnlyList<FakeBotCommand> CommandsFor(string? languageCode = null, string? scope = null)
     {
-        lock (_gate)
-            return _commands.TryGetValue((scope ?? "default", languageCode ?? ""), out var set) ? set.Commands : [];
+        lock (gate)
+            return commands.TryGetValue((scope ?? "default", languageCode ?? ""), out var set) ? set.Commands : [];
     }
 
     /// <summary>Every request answered, in order of completion (a snapshot; see <see cref="RecordCalls"/>).</summary>
     public IReadOnlyList<ApiCall> Calls
     {
-        get { lock (_gate) return [.. _calls]; }
+        get { lock (gate) return [.. calls]; }
     }
 
     /// <summary>Tokens other than <see cref="Token"/> seen in request URLs.</summary>
     public IReadOnlyCollection<string> ForeignTokens
     {
-        get { lock (_gate) return [.. _foreignTokens]; }
+        get { lock (gate) return [.. foreignTokens]; }
     }
 
     /// <summary>The webhook set with setWebhook, or null.</summary>
     public FakeWebhook? Webhook
     {
-        get { lock (_gate) return _webhook; }
+        get { lock (gate) return webhook; }
     }
 
     /// <summary>How many getUpdates requests have arrived (including rejected ones).</summary>
-    public int GetUpdatesCalls => Volatile.Read(ref _getUpdatesCalls);
+    public int GetUpdatesCalls => Volatile.Read(ref getUpdatesCalls);
 
     /// <summary>How many sends <see cref="MaxSendsPerSecond"/> rejected.</summary>
-    public int RateLimitRejections => Volatile.Read(ref _rateLimitRejections);
+    public int RateLimitRejections => Volatile.Read(ref rateLimitRejections);
 
     /// <summary>Starts the fake on 127.0.0.1 with a free port.</summary>
     public static async Task<FakeBotApi> StartAsync()
     {
         var fake = new FakeBotApi();
-        await fake._app.StartAsync();
-        var addresses = fake._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        await fake.app.StartAsync();
+        var addresses = fake.app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         fake.BaseUrl = addresses.First().TrimEnd('/');
         return fake;
     }
@@ -230,13 +230,13 @@ public sealed partial class FakeBotApi : IAsyncDisposable
     /// <summary>Stops the server; pending long polls return at once. Safe to call twice.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
             return;
-        await _stopping.CancelAsync();
+        await stopping.CancelAsync();
         using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
-            await _app.StopAsync(timeout.Token);
-        await _app.DisposeAsync();
-        _stopping.Dispose();
+            await app.StopAsync(timeout.Token);
+        await app.DisposeAsync();
+        stopping.Dispose();
     }
 
     // ---------------------------------------------------------------- fault injection
@@ -252,10 +252,10 @@ public sealed partial class FakeBotApi : IAsyncDisposable
     public void FailNext(string method, FakeFailure failure, int times = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(times, 1);
-        lock (_gate)
+        lock (gate)
         {
-            _failNext.Add(new PendingFailure(method, failure) { Remaining = times });
-            _failNextCount = _failNext.Count;
+            failNext.Add(new PendingFailure(method, failure) { Remaining = times });
+            failNextCount = failNext.Count;
         }
     }
 
@@ -263,33 +263,33 @@ public sealed partial class FakeBotApi : IAsyncDisposable
     public void FailNextWithBadGateway(string method = "*", int times = 1) => FailNext(method, FakeFailure.BadGateway(), times);
 
     /// <summary>Every request first waits this long (TimeSpan.Zero to stop).</summary>
-    public void SetDelay(TimeSpan delay) => Volatile.Write(ref _delayTicks, delay.Ticks);
+    public void SetDelay(TimeSpan delay) => Volatile.Write(ref delayTicks, delay.Ticks);
 
     /// <summary>From now on every send to <paramref name="chatId"/> fails with 403 "Forbidden: bot was blocked by the user".</summary>
     public void BlockChat(long chatId)
     {
-        lock (_gate) _blocked.Add(chatId);
+        lock (gate) blocked.Add(chatId);
     }
 
     /// <summary>Undoes <see cref="BlockChat"/>.</summary>
     public void UnblockChat(long chatId)
     {
-        lock (_gate) _blocked.Remove(chatId);
+        lock (gate) blocked.Remove(chatId);
     }
 
     private FakeFailure? TakeFailNext(string method)
     {
-        lock (_gate)
+        lock (gate)
         {
-            for (var i = 0; i < _failNext.Count; i++)
+            for (var i = 0; i < failNext.Count; i++)
             {
-                var pending = _failNext[i];
+                var pending = failNext[i];
                 if (pending.Method != "*" && !pending.Method.Equals(method, StringComparison.OrdinalIgnoreCase))
                     continue;
                 if (--pending.Remaining == 0)
                 {
-                    _failNext.RemoveAt(i);
-                    _failNextCount = _failNext.Count;
+                    failNext.RemoveAt(i);
+                    failNextCount = failNext.Count;
                 }
 
                 return pending.Failure;
@@ -304,7 +304,7 @@ public sealed partial class FakeBotApi : IAsyncDisposable
     /// <summary>Messages sent to one chat so far, in order (a snapshot; uses the per-chat index).</summary>
     public IReadOnlyList<SentMessage> MessagesTo(long chatId)
     {
-        lock (_gate) return _chats.TryGetValue(chatId, out var chat) ? [.. chat.Messages] : [];
+        lock (gate) return chats.TryGetValue(chatId, out var chat) ? [.. chat.Messages] : [];
     }
 
     /// <summary>
@@ -320,9 +320,9 @@ public sealed partial class FakeBotApi : IAsyncDisposable
             () =>
             {
                 SentMessage[] fresh;
-                lock (_gate)
+                lock (gate)
                 {
-                    if (!_chats.TryGetValue(chatId, out var chat) || chat.Messages.Count == scanned)
+                    if (!chats.TryGetValue(chatId, out var chat) || chat.Messages.Count == scanned)
                         return false;
                     fresh = chat.Messages.GetRange(scanned, chat.Messages.Count - scanned).ToArray();
                 }
@@ -346,9 +346,9 @@ public sealed partial class FakeBotApi : IAsyncDisposable
         await WaitUntilAsync(
             () =>
             {
-                lock (_gate)
+                lock (gate)
                 {
-                    if (!_chats.TryGetValue(chatId, out var chat) || chat.Messages.Count < count)
+                    if (!chats.TryGetValue(chatId, out var chat) || chat.Messages.Count < count)
                         return false;
                     result = [.. chat.Messages];
                     return true;
@@ -366,7 +366,7 @@ public sealed partial class FakeBotApi : IAsyncDisposable
         await WaitUntilAsync(
             () =>
             {
-                lock (_gate) found = _answers.Find(a => a.CallbackQueryId == callbackQueryId);
+                lock (gate) found = answers.Find(a => a.CallbackQueryId == callbackQueryId);
                 return found is not null;
             },
             timeout,
@@ -381,7 +381,7 @@ public sealed partial class FakeBotApi : IAsyncDisposable
         await WaitUntilAsync(
             () =>
             {
-                lock (_gate) found = _documents.Find(d => d.ChatId == chatId);
+                lock (gate) found = documents.Find(d => d.ChatId == chatId);
                 return found is not null;
             },
             timeout,
@@ -397,14 +397,14 @@ public sealed partial class FakeBotApi : IAsyncDisposable
         WaitUntilAsync(
             () =>
             {
-                lock (_gate) return _maxOffset > updateId && !_updates.Exists(u => u.Id == updateId);
+                lock (gate) return maxOffset > updateId && !updates.Exists(u => u.Id == updateId);
             },
             timeout,
             () =>
             {
-                lock (_gate)
-                    return $"Update {updateId} was not confirmed within {Seconds(timeout)}: highest getUpdates offset so far {_maxOffset}, "
-                        + $"{(_updates.Exists(u => u.Id == updateId) ? "still queued" : "not queued")}, {_getUpdatesCalls} getUpdates call(s). {RecentErrorsLocked()}";
+                lock (gate)
+                    return $"Update {updateId} was not confirmed within {Seconds(timeout)}: highest getUpdates offset so far {maxOffset}, "
+                        + $"{(updates.Exists(u => u.Id == updateId) ? "still queued" : "not queued")}, {getUpdatesCalls} getUpdates call(s). {RecentErrorsLocked()}";
             });
 
     /// <summary>Waits until getUpdates has been called at least <paramref name="atLeast"/> times in all.</summary>
@@ -434,8 +434,8 @@ public sealed partial class FakeBotApi : IAsyncDisposable
             var remaining = limit - Stopwatch.GetElapsedTime(started);
             if (remaining <= TimeSpan.Zero)
                 throw new TimeoutException(describe());
-            await Task.WhenAny(changed, Task.Delay(remaining, _stopping.Token));
-            ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
+            await Task.WhenAny(changed, Task.Delay(remaining, stopping.Token));
+            ObjectDisposedException.ThrowIf(stopping.IsCancellationRequested, this);
         }
     }
 
@@ -443,10 +443,10 @@ public sealed partial class FakeBotApi : IAsyncDisposable
 
     private string DescribeChat(long chatId)
     {
-        lock (_gate)
+        lock (gate)
         {
             var sb = new StringBuilder();
-            if (_chats.TryGetValue(chatId, out var chat) && chat.Messages.Count > 0)
+            if (chats.TryGetValue(chatId, out var chat) && chat.Messages.Count > 0)
             {
                 sb.Append("Sent to chat ").Append(chatId).Append(" so far (").Append(chat.Messages.Count).Append("):");
                 foreach (var m in chat.Messages.TakeLast(20))
@@ -457,7 +457,7 @@ public sealed partial class FakeBotApi : IAsyncDisposable
                 sb.Append("Nothing was sent to chat ").Append(chatId).Append('.');
             }
 
-            var others = _chats.Where(c => c.Key != chatId && c.Value.Messages.Count > 0).Select(c => c.Key).Take(10).ToList();
+            var others = chats.Where(c => c.Key != chatId && c.Value.Messages.Count > 0).Select(c => c.Key).Take(10).ToList();
             if (others.Count > 0)
                 sb.Append("\nOther chats that got messages: ").AppendJoin(", ", others).Append('.');
             sb.Append(' ').Append(RecentErrorsLocked());
@@ -467,23 +467,23 @@ public sealed partial class FakeBotApi : IAsyncDisposable
 
     private string RecentErrors()
     {
-        lock (_gate) return RecentErrorsLocked();
+        lock (gate) return RecentErrorsLocked();
     }
 
     private string RecentErrorsLocked() =>
-        _recentErrors.Count == 0 ? "No API errors." : "Recent API errors:\n  " + string.Join("\n  ", _recentErrors);
+        recentErrors.Count == 0 ? "No API errors." : "Recent API errors:\n  " + string.Join("\n  ", recentErrors);
 
     /// <summary>A task that completes at the next recorded change. Get it BEFORE checking, so no change is missed.</summary>
     private Task ChangedSignal()
     {
-        var current = Volatile.Read(ref _changed);
+        var current = Volatile.Read(ref changed);
         if (current is not null)
             return current.Task;
         var fresh = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        return (Interlocked.CompareExchange(ref _changed, fresh, null) ?? fresh).Task;
+        return (Interlocked.CompareExchange(ref changed, fresh, null) ?? fresh).Task;
     }
 
-    private void NotifyChanged() => Interlocked.Exchange(ref _changed, null)?.TrySetResult();
+    private void NotifyChanged() => Interlocked.Exchange(ref changed, null)?.TrySetResult();
 
     // ---------------------------------------------------------------- HTTP plumbing
 
@@ -501,10 +501,10 @@ public sealed partial class FakeBotApi : IAsyncDisposable
         var methodInUrl = path[(slash + 1)..].TrimEnd('/');
         if (token != Token)
         {
-            lock (_gate) _foreignTokens.Add(token);
+            lock (gate) foreignTokens.Add(token);
         }
 
-        var known = _methods.TryGetValue(methodInUrl, out var entry);
+        var known = methods.TryGetValue(methodInUrl, out var entry);
         var method = known ? entry.Name : methodInUrl;
 
         Req request;
@@ -522,12 +522,12 @@ public sealed partial class FakeBotApi : IAsyncDisposable
             return;
         }
 
-        var delay = Volatile.Read(ref _delayTicks);
+        var delay = Volatile.Read(ref delayTicks);
         if (delay > 0)
         {
             try
             {
-                using var cancel = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
+                using var cancel = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping.Token);
                 await Task.Delay(TimeSpan.FromTicks(delay), cancel.Token);
             }
             catch (OperationCanceledException)
@@ -537,7 +537,7 @@ public sealed partial class FakeBotApi : IAsyncDisposable
         }
 
         var failure = Fault?.Invoke(new FakeCall(method, request.ChatId, request.Args));
-        if (failure is null && Volatile.Read(ref _failNextCount) > 0)
+        if (failure is null && Volatile.Read(ref failNextCount) > 0)
             failure = TakeFailNext(method);
 
         if (failure is not null && failure.Kind != FailureKind.AbortAfter && !failure.AfterProcessing)
@@ -626,15 +626,15 @@ public sealed partial class FakeBotApi : IAsyncDisposable
         var at = Clock.GetUtcNow();
         var chatId = request?.ChatId;
         var raw = RecordCalls ? request?.RawBody ?? "" : "";
-        lock (_gate)
+        lock (gate)
         {
             if (RecordCalls)
-                _calls.Add(new ApiCall(method, at, chatId, raw, status));
+                calls.Add(new ApiCall(method, at, chatId, raw, status));
             if (failed)
             {
-                _recentErrors.Enqueue($"{method}{(chatId is null ? "" : $" chat {chatId}")} → {status} {description}");
-                if (_recentErrors.Count > 20)
-                    _recentErrors.Dequeue();
+                recentErrors.Enqueue($"{method}{(chatId is null ? "" : $" chat {chatId}")} → {status} {description}");
+                if (recentErrors.Count > 20)
+                    recentErrors.Dequeue();
             }
         }
 

@@ -112,6 +112,9 @@ public sealed record FakeFailure(int ErrorCode, string Description, int? RetryAf
     /// <summary>400 "Bad Request: chat not found".</summary>
     public static FakeFailure ChatNotFound() => new(400, "Bad Request: chat not found");
 
+    /// <summary>400 "Bad Request: can't parse entities: …": Telegram refused the text's HTML or MarkdownV2.</summary>
+    public static FakeFailure CantParseEntities() => new(400, "Bad Request: can't parse entities: Unsupported start tag \"x\" at byte offset 0");
+
     /// <summary>An nginx-style 502 with an HTML body (the client sees a non-JSON error).</summary>
     public static FakeFailure BadGateway() => new(502, "Bad Gateway") { Kind = FailureKind.BadGatewayHtml };
 

@@ -19,39 +19,39 @@ public sealed class FakeBotApiTests : IAsyncLifetime
     private const long Reader = 10_001;
 
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
-    private FakeBotApi _fake = null!;
-    private TelegramBotClient _bot = null!;
+    private FakeBotApi fake = null!;
+    private TelegramBotClient bot = null!;
 
     public async Task InitializeAsync()
     {
-        _fake = await FakeBotApi.StartAsync();
-        _bot = new TelegramBotClient(new TelegramBotClientOptions(FakeBotApi.Token, _fake.BaseUrl) { RetryThreshold = 0 }, Http);
+        fake = await FakeBotApi.StartAsync();
+        bot = new TelegramBotClient(new TelegramBotClientOptions(FakeBotApi.Token, fake.BaseUrl) { RetryThreshold = 0 }, Http);
     }
 
     public async Task DisposeAsync()
     {
-        await _fake.DisposeAsync();
+        await fake.DisposeAsync();
     }
 
     [Fact]
     public async Task I_can_call_getMe_through_the_real_client()
     {
-        var me = await _bot.GetMe();
+        var me = await bot.GetMe();
 
         Assert.Equal(FakeBotApi.BotId, me.Id);
         Assert.True(me.IsBot);
         Assert.Equal("BaomingTestBot", me.Username);
         Assert.Equal("Baoming", me.FirstName);
-        Assert.StartsWith("http://127.0.0.1:", _fake.BaseUrl, StringComparison.Ordinal);
-        Assert.Empty(_fake.ForeignTokens);
+        Assert.StartsWith("http://127.0.0.1:", fake.BaseUrl, StringComparison.Ordinal);
+        Assert.Empty(fake.ForeignTokens);
     }
 
     [Fact]
     public async Task I_can_receive_an_update_through_the_real_client()
     {
-        var id = _fake.EnqueueUpdate(FakeBotApi.TextUpdate(Reader, "报名 元宇宙 🚗 مرحبا \"quoted\"", firstName: "小明", username: "xiaoming"));
+        var id = fake.EnqueueUpdate(FakeBotApi.TextUpdate(Reader, "报名 元宇宙 🚗 مرحبا \"quoted\"", firstName: "小明", username: "xiaoming"));
 
-        var updates = await _bot.GetUpdates(timeout: 1);
+        var updates = await bot.GetUpdates(timeout: 1);
 
         var update = Assert.Single(updates);
         Assert.Equal(id, update.Id);
@@ -72,10 +72,10 @@ public sealed class FakeBotApiTests : IAsyncLifetime
     [Fact]
     public async Task A_command_update_carries_a_bot_command_entity_and_a_group_update_a_group_chat()
     {
-        _fake.EnqueueUpdate(FakeBotApi.TextUpdate(Reader, "/start session_0217", languageCode: "en"));
-        _fake.EnqueueUpdate(FakeBotApi.TextUpdate(Reader, "报名", chatType: "supergroup", chatId: -1_001_234_567_890));
+        fake.EnqueueUpdate(FakeBotApi.TextUpdate(Reader, "/start session_0217", languageCode: "en"));
+        fake.EnqueueUpdate(FakeBotApi.TextUpdate(Reader, "报名", chatType: "supergroup", chatId: -1_001_234_567_890));
 
-        var updates = await _bot.GetUpdates();
+        var updates = await bot.GetUpdates();
 
         Assert.Equal(2, updates.Length);
         var command = updates[0].Message!;
@@ -90,43 +90,43 @@ public sealed class FakeBotApiTests : IAsyncLifetime
     [Fact]
     public async Task An_offset_confirms_the_updates_below_it()
     {
-        var first = _fake.EnqueueUpdate(FakeBotApi.TextUpdate(Reader, "一"));
-        var second = _fake.EnqueueUpdate(FakeBotApi.TextUpdate(Reader, "二"));
-        var third = _fake.EnqueueUpdate(FakeBotApi.TextUpdate(Reader, "三"));
+        var first = fake.EnqueueUpdate(FakeBotApi.TextUpdate(Reader, "一"));
+        var second = fake.EnqueueUpdate(FakeBotApi.TextUpdate(Reader, "二"));
+        var third = fake.EnqueueUpdate(FakeBotApi.TextUpdate(Reader, "三"));
         Assert.Equal([first + 1, first + 2], new[] { second, third });
 
-        Assert.Equal(3, (await _bot.GetUpdates()).Length);
-        Assert.Equal(3, (await _bot.GetUpdates()).Length); // unconfirmed updates come again
+        Assert.Equal(3, (await bot.GetUpdates()).Length);
+        Assert.Equal(3, (await bot.GetUpdates()).Length); // unconfirmed updates come again
 
-        var rest = await _bot.GetUpdates(offset: second + 1);
+        var rest = await bot.GetUpdates(offset: second + 1);
         Assert.Equal(third, Assert.Single(rest).Id);
-        await _fake.WaitUntilConfirmedAsync(second, TimeSpan.FromSeconds(1));
-        Assert.Equal(1, _fake.PendingUpdates);
+        await fake.WaitUntilConfirmedAsync(second, TimeSpan.FromSeconds(1));
+        Assert.Equal(1, fake.PendingUpdates);
 
-        Assert.Empty(await _bot.GetUpdates(offset: third + 1));
-        await _fake.WaitUntilConfirmedAsync(third, TimeSpan.FromSeconds(1));
-        Assert.Equal(4, _fake.GetUpdatesCalls);
+        Assert.Empty(await bot.GetUpdates(offset: third + 1));
+        await fake.WaitUntilConfirmedAsync(third, TimeSpan.FromSeconds(1));
+        Assert.Equal(4, fake.GetUpdatesCalls);
     }
 
     [Fact]
     public async Task The_limit_caps_a_batch_and_an_explicit_update_id_is_kept()
     {
         for (var i = 0; i < 5; i++)
-            _fake.EnqueueUpdate(FakeBotApi.TextUpdate(Reader, $"#{i}"));
-        var batch = await _bot.GetUpdates(limit: 2);
+            fake.EnqueueUpdate(FakeBotApi.TextUpdate(Reader, $"#{i}"));
+        var batch = await bot.GetUpdates(limit: 2);
         Assert.Equal(["#0", "#1"], batch.Select(u => u.Message!.Text));
 
-        var all = await _bot.GetUpdates(offset: batch[^1].Id + 1);
+        var all = await bot.GetUpdates(offset: batch[^1].Id + 1);
         Assert.Equal(3, all.Length);
         var last = all[^1].Id;
-        Assert.Empty(await _bot.GetUpdates(offset: last + 1));
+        Assert.Empty(await bot.GetUpdates(offset: last + 1));
 
         // A replayed (already confirmed) id still reaches the bot, so deduplication can be tested.
         var replay = FakeBotApi.TextUpdate(Reader, "again");
         var replayed = JsonNode.Parse(replay)!.AsObject();
         replayed["update_id"] = last;
-        Assert.Equal(last, _fake.EnqueueUpdate(replayed.ToJsonString()));
-        var again = await _bot.GetUpdates(offset: last + 1);
+        Assert.Equal(last, fake.EnqueueUpdate(replayed.ToJsonString()));
+        var again = await bot.GetUpdates(offset: last + 1);
         Assert.Equal(last, Assert.Single(again).Id);
         Assert.Equal("again", again[0].Message!.Text);
     }
@@ -135,10 +135,10 @@ public sealed class FakeBotApiTests : IAsyncLifetime
     public async Task A_long_poll_returns_as_soon_as_an_update_arrives()
     {
         var stopwatch = Stopwatch.StartNew();
-        var poll = _bot.GetUpdates(timeout: 20);
-        await _fake.WaitForGetUpdatesCallAsync();
+        var poll = bot.GetUpdates(timeout: 20);
+        await fake.WaitForGetUpdatesCallAsync();
 
-        var id = _fake.EnqueueUpdate(FakeBotApi.TextUpdate(Reader, "报名"));
+        var id = fake.EnqueueUpdate(FakeBotApi.TextUpdate(Reader, "报名"));
         var updates = await poll;
 
         Assert.Equal(id, Assert.Single(updates).Id);
@@ -149,7 +149,7 @@ public sealed class FakeBotApiTests : IAsyncLifetime
     public async Task A_long_poll_with_nothing_to_deliver_times_out_empty()
     {
         var stopwatch = Stopwatch.StartNew();
-        var updates = await _bot.GetUpdates(timeout: 1);
+        var updates = await bot.GetUpdates(timeout: 1);
 
         Assert.Empty(updates);
         Assert.InRange(stopwatch.Elapsed, TimeSpan.FromMilliseconds(900), TimeSpan.FromSeconds(10));
@@ -158,9 +158,9 @@ public sealed class FakeBotApiTests : IAsyncLifetime
     [Fact]
     public async Task A_second_concurrent_getUpdates_terminates_the_first_with_409()
     {
-        var first = _bot.GetUpdates(timeout: 20);
-        await _fake.WaitForGetUpdatesCallAsync(1);
-        var second = _bot.GetUpdates(timeout: 1);
+        var first = bot.GetUpdates(timeout: 20);
+        await fake.WaitForGetUpdatesCallAsync(1);
+        var second = bot.GetUpdates(timeout: 1);
 
         var conflict = await Assert.ThrowsAsync<ApiRequestException>(() => first);
         Assert.Equal(409, conflict.ErrorCode);
@@ -171,18 +171,18 @@ public sealed class FakeBotApiTests : IAsyncLifetime
     [Fact]
     public async Task getUpdates_while_a_webhook_is_set_is_a_409_conflict()
     {
-        await _bot.SetWebhook(url: "https://bot.example.com/telegram", secretToken: "s3cret_-token", dropPendingUpdates: true);
-        Assert.Equal("https://bot.example.com/telegram", _fake.Webhook!.Url);
-        Assert.Equal("s3cret_-token", _fake.Webhook.SecretToken);
-        Assert.Equal("https://bot.example.com/telegram", (await _bot.GetWebhookInfo()).Url);
+        await bot.SetWebhook(url: "https://bot.example.com/telegram", secretToken: "s3cret_-token", dropPendingUpdates: true);
+        Assert.Equal("https://bot.example.com/telegram", fake.Webhook!.Url);
+        Assert.Equal("s3cret_-token", fake.Webhook.SecretToken);
+        Assert.Equal("https://bot.example.com/telegram", (await bot.GetWebhookInfo()).Url);
 
-        var conflict = await Assert.ThrowsAsync<ApiRequestException>(() => _bot.GetUpdates());
+        var conflict = await Assert.ThrowsAsync<ApiRequestException>(() => bot.GetUpdates());
         Assert.Equal(409, conflict.ErrorCode);
         Assert.Equal("Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first", conflict.Message);
 
-        await _bot.DeleteWebhook();
-        Assert.Null(_fake.Webhook);
-        Assert.Empty(await _bot.GetUpdates());
+        await bot.DeleteWebhook();
+        Assert.Null(fake.Webhook);
+        Assert.Empty(await bot.GetUpdates());
     }
 
     [Fact]
@@ -194,8 +194,8 @@ public sealed class FakeBotApiTests : IAsyncLifetime
             [InlineKeyboardButton.WithUrl("私聊报名", "https://t.me/BaomingTestBot?start=s_2")],
         ]);
 
-        var sent = await _bot.SendMessage(chatId: Reader, text: "请选择场次：", replyMarkup: keyboard);
-        var second = await _bot.SendMessage(chatId: Reader, text: "<b>第二条</b> &amp; 更多", parseMode: ParseMode.Html);
+        var sent = await bot.SendMessage(chatId: Reader, text: "请选择场次：", replyMarkup: keyboard);
+        var second = await bot.SendMessage(chatId: Reader, text: "<b>第二条</b> &amp; 更多", parseMode: ParseMode.Html);
 
         Assert.Equal(Reader, sent.Chat.Id);
         Assert.Equal(FakeBotApi.BotId, sent.From!.Id);
@@ -203,7 +203,7 @@ public sealed class FakeBotApiTests : IAsyncLifetime
         Assert.Equal("第二条 & 更多", second.Text); // Telegram returns the text after entity parsing
         Assert.Equal("s:2", sent.ReplyMarkup!.InlineKeyboard.First().Last().CallbackData);
 
-        var recorded = await _fake.WaitForMessageAsync(Reader, m => m.ReplyMarkup is not null);
+        var recorded = await fake.WaitForMessageAsync(Reader, m => m.ReplyMarkup is not null);
         Assert.Equal(sent.Id, recorded.MessageId);
         Assert.Equal("请选择场次：", recorded.Text);
         Assert.Equal(2, recorded.ReplyMarkup!.Count);
@@ -211,44 +211,44 @@ public sealed class FakeBotApiTests : IAsyncLifetime
         Assert.Equal(new FakeButton("到底什么是\"元宇宙\"", "s:2", null), recorded.ReplyMarkup[0][1]);
         Assert.Equal(new FakeButton("私聊报名", null, "https://t.me/BaomingTestBot?start=s_2"), recorded.ReplyMarkup[1][0]);
 
-        var both = await _fake.WaitForMessagesAsync(Reader, 2);
+        var both = await fake.WaitForMessagesAsync(Reader, 2);
         Assert.Equal("Html", both[1].ParseMode); // Telegram.Bot 22 writes "Html"; Telegram accepts any case
         Assert.Equal("<b>第二条</b> &amp; 更多", both[1].Text);
-        Assert.Equal(2, _fake.SentMessageCount);
+        Assert.Equal(2, fake.SentMessageCount);
     }
 
     [Fact]
     public async Task A_4097_character_message_is_rejected_with_400()
     {
-        await _bot.SendMessage(chatId: Reader, text: new string('报', 4096));
-        await _bot.SendMessage(chatId: Reader, text: string.Concat(Enumerable.Repeat("😀", 2048))); // 4096 UTF-16 units
+        await bot.SendMessage(chatId: Reader, text: new string('报', 4096));
+        await bot.SendMessage(chatId: Reader, text: string.Concat(Enumerable.Repeat("😀", 2048))); // 4096 UTF-16 units
 
-        var tooLong = await Assert.ThrowsAsync<ApiRequestException>(() => _bot.SendMessage(chatId: Reader, text: new string('a', 4097)));
+        var tooLong = await Assert.ThrowsAsync<ApiRequestException>(() => bot.SendMessage(chatId: Reader, text: new string('a', 4097)));
         Assert.Equal(400, tooLong.ErrorCode);
         Assert.Equal("Bad Request: message is too long", tooLong.Message);
 
-        var emoji = await Assert.ThrowsAsync<ApiRequestException>(() => _bot.SendMessage(chatId: Reader, text: string.Concat(Enumerable.Repeat("😀", 2049))));
+        var emoji = await Assert.ThrowsAsync<ApiRequestException>(() => bot.SendMessage(chatId: Reader, text: string.Concat(Enumerable.Repeat("😀", 2049))));
         Assert.Equal(400, emoji.ErrorCode);
 
         // HTML markup does not count, but its text does.
-        await _bot.SendMessage(chatId: Reader, text: "<b>" + new string('a', 4096) + "</b>", parseMode: ParseMode.Html);
-        Assert.Equal(3, _fake.SentMessageCount);
+        await bot.SendMessage(chatId: Reader, text: "<b>" + new string('a', 4096) + "</b>", parseMode: ParseMode.Html);
+        Assert.Equal(3, fake.SentMessageCount);
     }
 
     [Fact]
     public async Task Text_Telegram_cannot_parse_is_rejected_with_400()
     {
         var html = await Assert.ThrowsAsync<ApiRequestException>(() =>
-            _bot.SendMessage(chatId: Reader, text: "报名 <元宇宙> 成功", parseMode: ParseMode.Html));
+            bot.SendMessage(chatId: Reader, text: "报名 <元宇宙> 成功", parseMode: ParseMode.Html));
         Assert.Equal(400, html.ErrorCode);
         Assert.StartsWith("Bad Request: can't parse entities", html.Message, StringComparison.Ordinal);
 
         var markdown = await Assert.ThrowsAsync<ApiRequestException>(() =>
-            _bot.SendMessage(chatId: Reader, text: "2.17 开始!", parseMode: ParseMode.MarkdownV2));
+            bot.SendMessage(chatId: Reader, text: "2.17 开始!", parseMode: ParseMode.MarkdownV2));
         Assert.Contains("is reserved and must be escaped", markdown.Message, StringComparison.Ordinal);
 
-        await _bot.SendMessage(chatId: Reader, text: "*2\\.17* 开始\\!", parseMode: ParseMode.MarkdownV2);
-        var empty = await Assert.ThrowsAsync<ApiRequestException>(() => _bot.SendMessage(chatId: Reader, text: "   "));
+        await bot.SendMessage(chatId: Reader, text: "*2\\.17* 开始\\!", parseMode: ParseMode.MarkdownV2);
+        var empty = await Assert.ThrowsAsync<ApiRequestException>(() => bot.SendMessage(chatId: Reader, text: "   "));
         Assert.Equal("Bad Request: message text is empty", empty.Message);
     }
 
@@ -256,60 +256,60 @@ public sealed class FakeBotApiTests : IAsyncLifetime
     public async Task Callback_data_over_64_bytes_is_rejected_with_BUTTON_DATA_INVALID()
     {
         var ok = new InlineKeyboardMarkup(InlineKeyboardButton.WithCallbackData("ok", new string('报', 21))); // 63 bytes
-        await _bot.SendMessage(chatId: Reader, text: "ok", replyMarkup: ok);
+        await bot.SendMessage(chatId: Reader, text: "ok", replyMarkup: ok);
 
         var tooLong = new InlineKeyboardMarkup(InlineKeyboardButton.WithCallbackData("元宇宙", new string('报', 22))); // 66 bytes, 22 chars
-        var error = await Assert.ThrowsAsync<ApiRequestException>(() => _bot.SendMessage(chatId: Reader, text: "选择", replyMarkup: tooLong));
+        var error = await Assert.ThrowsAsync<ApiRequestException>(() => bot.SendMessage(chatId: Reader, text: "选择", replyMarkup: tooLong));
         Assert.Equal(400, error.ErrorCode);
         Assert.Equal("Bad Request: BUTTON_DATA_INVALID", error.Message);
 
         var ascii = new InlineKeyboardMarkup(InlineKeyboardButton.WithCallbackData("x", new string('x', 65)));
-        Assert.Equal(400, (await Assert.ThrowsAsync<ApiRequestException>(() => _bot.SendMessage(chatId: Reader, text: "选择", replyMarkup: ascii))).ErrorCode);
-        Assert.Equal(1, _fake.SentMessageCount);
+        Assert.Equal(400, (await Assert.ThrowsAsync<ApiRequestException>(() => bot.SendMessage(chatId: Reader, text: "选择", replyMarkup: ascii))).ErrorCode);
+        Assert.Equal(1, fake.SentMessageCount);
     }
 
     [Fact]
     public async Task FailNext_429_surfaces_as_ApiRequestException_with_retry_after()
     {
-        _fake.FailNext("sendMessage", 429, "Too Many Requests: retry after 3", retryAfter: 3);
+        fake.FailNext("sendMessage", 429, "Too Many Requests: retry after 3", retryAfter: 3);
 
-        var error = await Assert.ThrowsAsync<ApiRequestException>(() => _bot.SendMessage(chatId: Reader, text: "提醒"));
+        var error = await Assert.ThrowsAsync<ApiRequestException>(() => bot.SendMessage(chatId: Reader, text: "提醒"));
 
         Assert.Equal(429, error.ErrorCode);
         Assert.Equal("Too Many Requests: retry after 3", error.Message);
         Assert.Equal(3, error.Parameters?.RetryAfter);
-        Assert.Equal(0, _fake.SentMessageCount);
-        await _bot.SendMessage(chatId: Reader, text: "提醒"); // only the next call failed
-        Assert.Equal(1, _fake.SentMessageCount);
-        Assert.Equal([429, 200], _fake.Calls.Where(c => c.Method == "sendMessage").Select(c => c.StatusCode));
+        Assert.Equal(0, fake.SentMessageCount);
+        await bot.SendMessage(chatId: Reader, text: "提醒"); // only the next call failed
+        Assert.Equal(1, fake.SentMessageCount);
+        Assert.Equal([429, 200], fake.Calls.Where(c => c.Method == "sendMessage").Select(c => c.StatusCode));
     }
 
     [Fact]
     public async Task The_fault_hook_can_block_some_chats_and_storm_others()
     {
-        _fake.Fault = call => call.Method == "sendMessage" && call.ChatId % 10 == 0 ? FakeFailure.Blocked() : null;
+        fake.Fault = call => call.Method == "sendMessage" && call.ChatId % 10 == 0 ? FakeFailure.Blocked() : null;
 
-        await _bot.SendMessage(chatId: 11, text: "hi");
-        var blocked = await Assert.ThrowsAsync<ApiRequestException>(() => _bot.SendMessage(chatId: 20, text: "hi"));
+        await bot.SendMessage(chatId: 11, text: "hi");
+        var blocked = await Assert.ThrowsAsync<ApiRequestException>(() => bot.SendMessage(chatId: 20, text: "hi"));
         Assert.Equal(403, blocked.ErrorCode);
         Assert.Equal("Forbidden: bot was blocked by the user", blocked.Message);
 
-        _fake.Fault = _ => FakeFailure.TooManyRequests(7);
-        var storm = await Assert.ThrowsAsync<ApiRequestException>(() => _bot.SendMessage(chatId: 11, text: "hi"));
+        fake.Fault = _ => FakeFailure.TooManyRequests(7);
+        var storm = await Assert.ThrowsAsync<ApiRequestException>(() => bot.SendMessage(chatId: 11, text: "hi"));
         Assert.Equal(7, storm.Parameters?.RetryAfter);
-        _fake.Fault = null;
+        fake.Fault = null;
 
-        _fake.BlockChat(12);
-        Assert.Equal(403, (await Assert.ThrowsAsync<ApiRequestException>(() => _bot.SendMessage(chatId: 12, text: "hi"))).ErrorCode);
-        Assert.Single(_fake.SentMessages);
+        fake.BlockChat(12);
+        Assert.Equal(403, (await Assert.ThrowsAsync<ApiRequestException>(() => bot.SendMessage(chatId: 12, text: "hi"))).ErrorCode);
+        Assert.Single(fake.SentMessages);
     }
 
     [Fact]
     public async Task A_bad_gateway_surfaces_as_a_non_api_RequestException()
     {
-        _fake.FailNextWithBadGateway("sendMessage");
+        fake.FailNextWithBadGateway("sendMessage");
 
-        var error = await Assert.ThrowsAnyAsync<RequestException>(() => _bot.SendMessage(chatId: Reader, text: "hi"));
+        var error = await Assert.ThrowsAnyAsync<RequestException>(() => bot.SendMessage(chatId: Reader, text: "hi"));
 
         Assert.IsNotType<ApiRequestException>(error);
         Assert.Equal(HttpStatusCode.BadGateway, error.HttpStatusCode);
@@ -318,20 +318,20 @@ public sealed class FakeBotApiTests : IAsyncLifetime
     [Fact]
     public async Task A_dropped_connection_after_processing_leaves_the_outcome_unknown_to_the_client()
     {
-        _fake.FailNext("sendMessage", FakeFailure.DropConnectionAfterProcessing());
+        fake.FailNext("sendMessage", FakeFailure.DropConnectionAfterProcessing());
 
-        await Assert.ThrowsAnyAsync<Exception>(() => _bot.SendMessage(chatId: Reader, text: "提醒"));
+        await Assert.ThrowsAnyAsync<Exception>(() => bot.SendMessage(chatId: Reader, text: "提醒"));
 
-        Assert.Equal("提醒", (await _fake.WaitForMessageAsync(Reader)).Text); // it was sent all the same
+        Assert.Equal("提醒", (await fake.WaitForMessageAsync(Reader)).Text); // it was sent all the same
     }
 
     [Fact]
     public async Task A_delay_slows_every_request()
     {
-        _fake.SetDelay(TimeSpan.FromMilliseconds(300));
+        fake.SetDelay(TimeSpan.FromMilliseconds(300));
         var stopwatch = Stopwatch.StartNew();
 
-        await _bot.GetMe();
+        await bot.GetMe();
 
         Assert.True(stopwatch.Elapsed >= TimeSpan.FromMilliseconds(250), $"took {stopwatch.Elapsed}");
     }
@@ -342,11 +342,11 @@ public sealed class FakeBotApiTests : IAsyncLifetime
         var csv = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes("姓名,场次\n小明,元宇宙\n")).ToArray();
         await using var stream = new MemoryStream(csv);
 
-        var message = await _bot.SendDocument(chatId: Reader, document: InputFile.FromStream(stream, "名单.csv"), caption: "报名名单（2月17日）");
+        var message = await bot.SendDocument(chatId: Reader, document: InputFile.FromStream(stream, "名单.csv"), caption: "报名名单（2月17日）");
 
         Assert.Equal("名单.csv", message.Document!.FileName);
         Assert.Equal("报名名单（2月17日）", message.Caption);
-        var document = await _fake.WaitForDocumentAsync(Reader);
+        var document = await fake.WaitForDocumentAsync(Reader);
         Assert.Equal("名单.csv", document.FileName);
         Assert.Equal("报名名单（2月17日）", document.Caption);
         Assert.Equal(csv, document.Content);
@@ -359,20 +359,20 @@ public sealed class FakeBotApiTests : IAsyncLifetime
         await using var stream = new MemoryStream([1, 2, 3]);
 
         var error = await Assert.ThrowsAsync<ApiRequestException>(() =>
-            _bot.SendDocument(chatId: Reader, document: InputFile.FromStream(stream, "a.csv"), caption: new string('c', 1025)));
+            bot.SendDocument(chatId: Reader, document: InputFile.FromStream(stream, "a.csv"), caption: new string('c', 1025)));
 
         Assert.Equal("Bad Request: message caption is too long", error.Message);
-        Assert.Empty(_fake.Documents);
+        Assert.Empty(fake.Documents);
     }
 
     [Fact]
     public async Task A_callback_update_parses_as_a_callback_query_on_the_message_it_came_from()
     {
-        var sent = await _bot.SendMessage(chatId: Reader, text: "请选择场次：", replyMarkup: new InlineKeyboardMarkup(InlineKeyboardButton.WithCallbackData("元宇宙", "s:2")));
-        await _bot.SendMessage(chatId: Reader, text: "另一条", replyMarkup: new InlineKeyboardMarkup(InlineKeyboardButton.WithCallbackData("汽车", "s:1")));
-        var id = _fake.EnqueueUpdate(FakeBotApi.CallbackUpdate(Reader, "s:2")); // no message id: the message whose button carries s:2
+        var sent = await bot.SendMessage(chatId: Reader, text: "请选择场次：", replyMarkup: new InlineKeyboardMarkup(InlineKeyboardButton.WithCallbackData("元宇宙", "s:2")));
+        await bot.SendMessage(chatId: Reader, text: "另一条", replyMarkup: new InlineKeyboardMarkup(InlineKeyboardButton.WithCallbackData("汽车", "s:1")));
+        var id = fake.EnqueueUpdate(FakeBotApi.CallbackUpdate(Reader, "s:2")); // no message id: the message whose button carries s:2
 
-        var update = Assert.Single(await _bot.GetUpdates());
+        var update = Assert.Single(await bot.GetUpdates());
 
         Assert.Equal(UpdateType.CallbackQuery, update.Type);
         var query = update.CallbackQuery!;
@@ -385,25 +385,25 @@ public sealed class FakeBotApiTests : IAsyncLifetime
         Assert.Equal("s:2", query.Message.ReplyMarkup!.InlineKeyboard.Single().Single().CallbackData);
         Assert.False(string.IsNullOrEmpty(query.ChatInstance));
 
-        await _bot.AnswerCallbackQuery(callbackQueryId: query.Id, text: "已报名");
-        var answer = await _fake.WaitForCallbackAnswerAsync(query.Id);
+        await bot.AnswerCallbackQuery(callbackQueryId: query.Id, text: "已报名");
+        var answer = await fake.WaitForCallbackAnswerAsync(query.Id);
         Assert.Equal("已报名", answer.Text);
 
-        var unknown = await Assert.ThrowsAsync<ApiRequestException>(() => _bot.AnswerCallbackQuery(callbackQueryId: "forged"));
+        var unknown = await Assert.ThrowsAsync<ApiRequestException>(() => bot.AnswerCallbackQuery(callbackQueryId: "forged"));
         Assert.Equal(400, unknown.ErrorCode);
     }
 
     [Fact]
     public async Task A_button_press_on_an_explicit_message_and_update_dates_follow_the_fakes_clock()
     {
-        var first = await _bot.SendMessage(chatId: Reader, text: "第一条", replyMarkup: new InlineKeyboardMarkup(InlineKeyboardButton.WithCallbackData("x", "d")));
-        await _bot.SendMessage(chatId: Reader, text: "第二条", replyMarkup: new InlineKeyboardMarkup(InlineKeyboardButton.WithCallbackData("x", "d")));
+        var first = await bot.SendMessage(chatId: Reader, text: "第一条", replyMarkup: new InlineKeyboardMarkup(InlineKeyboardButton.WithCallbackData("x", "d")));
+        await bot.SendMessage(chatId: Reader, text: "第二条", replyMarkup: new InlineKeyboardMarkup(InlineKeyboardButton.WithCallbackData("x", "d")));
         var at = new DateTimeOffset(2027, 1, 20, 4, 0, 0, TimeSpan.Zero);
-        _fake.Clock = new FixedClock(at);
-        _fake.EnqueueUpdate(FakeBotApi.CallbackUpdate(Reader, "d", messageId: first.Id));
-        _fake.EnqueueUpdate(FakeBotApi.TextUpdate(Reader, "报名"));
+        fake.Clock = new FixedClock(at);
+        fake.EnqueueUpdate(FakeBotApi.CallbackUpdate(Reader, "d", messageId: first.Id));
+        fake.EnqueueUpdate(FakeBotApi.TextUpdate(Reader, "报名"));
 
-        var updates = await _bot.GetUpdates();
+        var updates = await bot.GetUpdates();
 
         Assert.Equal(first.Id, updates[0].CallbackQuery!.Message!.Id);
         Assert.Equal("第一条", updates[0].CallbackQuery!.Message!.Text);
@@ -413,55 +413,55 @@ public sealed class FakeBotApiTests : IAsyncLifetime
     [Fact]
     public async Task Edits_are_recorded_and_an_edit_that_changes_nothing_fails_like_Telegram()
     {
-        var sent = await _bot.SendMessage(chatId: Reader, text: "名额 1/10", replyMarkup: new InlineKeyboardMarkup(InlineKeyboardButton.WithCallbackData("报名", "s:1")));
+        var sent = await bot.SendMessage(chatId: Reader, text: "名额 1/10", replyMarkup: new InlineKeyboardMarkup(InlineKeyboardButton.WithCallbackData("报名", "s:1")));
 
-        var edited = await _bot.EditMessageText(chatId: Reader, messageId: sent.Id, text: "名额 2/10", replyMarkup: new InlineKeyboardMarkup(InlineKeyboardButton.WithCallbackData("报名", "s:1")));
+        var edited = await bot.EditMessageText(chatId: Reader, messageId: sent.Id, text: "名额 2/10", replyMarkup: new InlineKeyboardMarkup(InlineKeyboardButton.WithCallbackData("报名", "s:1")));
         Assert.Equal("名额 2/10", edited.Text);
 
         var same = await Assert.ThrowsAsync<ApiRequestException>(() =>
-            _bot.EditMessageText(chatId: Reader, messageId: sent.Id, text: "名额 2/10", replyMarkup: new InlineKeyboardMarkup(InlineKeyboardButton.WithCallbackData("报名", "s:1"))));
+            bot.EditMessageText(chatId: Reader, messageId: sent.Id, text: "名额 2/10", replyMarkup: new InlineKeyboardMarkup(InlineKeyboardButton.WithCallbackData("报名", "s:1"))));
         Assert.StartsWith("Bad Request: message is not modified", same.Message, StringComparison.Ordinal);
 
-        await _bot.EditMessageReplyMarkup(chatId: Reader, messageId: sent.Id, replyMarkup: null);
-        var missing = await Assert.ThrowsAsync<ApiRequestException>(() => _bot.EditMessageText(chatId: Reader, messageId: 999, text: "x"));
+        await bot.EditMessageReplyMarkup(chatId: Reader, messageId: sent.Id, replyMarkup: null);
+        var missing = await Assert.ThrowsAsync<ApiRequestException>(() => bot.EditMessageText(chatId: Reader, messageId: 999, text: "x"));
         Assert.Equal("Bad Request: message to edit not found", missing.Message);
 
-        await _bot.DeleteMessage(chatId: Reader, messageId: sent.Id);
-        Assert.Equal(["editMessageText", "editMessageReplyMarkup"], _fake.Edits.Select(e => e.Method));
-        Assert.Equal("名额 2/10", _fake.Edits[0].Text);
-        Assert.Null(_fake.Edits[1].ReplyMarkup);
-        Assert.Equal(sent.Id, Assert.Single(_fake.Deletions).MessageId);
+        await bot.DeleteMessage(chatId: Reader, messageId: sent.Id);
+        Assert.Equal(["editMessageText", "editMessageReplyMarkup"], fake.Edits.Select(e => e.Method));
+        Assert.Equal("名额 2/10", fake.Edits[0].Text);
+        Assert.Null(fake.Edits[1].ReplyMarkup);
+        Assert.Equal(sent.Id, Assert.Single(fake.Deletions).MessageId);
     }
 
     [Fact]
     public async Task Commands_are_recorded_per_language()
     {
-        await _bot.SetMyCommands(commands: [new BotCommand("signup", "报名"), new BotCommand("mine", "我的报名")]);
-        await _bot.SetMyCommands(commands: [new BotCommand("signup", "Sign up")], languageCode: "en");
+        await bot.SetMyCommands(commands: [new BotCommand("signup", "报名"), new BotCommand("mine", "我的报名")]);
+        await bot.SetMyCommands(commands: [new BotCommand("signup", "Sign up")], languageCode: "en");
 
-        Assert.Equal([new FakeBotCommand("signup", "报名"), new FakeBotCommand("mine", "我的报名")], _fake.CommandsFor());
-        Assert.Equal("Sign up", Assert.Single(_fake.CommandsFor("en")).Description);
-        Assert.Contains(_fake.Commands, c => c.LanguageCode == "en" && c.Scope == "default" && c.Commands.Any(x => x.Command == "signup"));
-        Assert.Equal(2, (await _bot.GetMyCommands()).Length);
+        Assert.Equal([new FakeBotCommand("signup", "报名"), new FakeBotCommand("mine", "我的报名")], fake.CommandsFor());
+        Assert.Equal("Sign up", Assert.Single(fake.CommandsFor("en")).Description);
+        Assert.Contains(fake.Commands, c => c.LanguageCode == "en" && c.Scope == "default" && c.Commands.Any(x => x.Command == "signup"));
+        Assert.Equal(2, (await bot.GetMyCommands()).Length);
 
-        var chinese = await Assert.ThrowsAsync<ApiRequestException>(() => _bot.SetMyCommands(commands: [new BotCommand("报名", "报名")]));
+        var chinese = await Assert.ThrowsAsync<ApiRequestException>(() => bot.SetMyCommands(commands: [new BotCommand("报名", "报名")]));
         Assert.Equal("Bad Request: BOT_COMMAND_INVALID", chinese.Message);
 
-        await _bot.DeleteMyCommands(languageCode: "en");
-        Assert.Empty(_fake.CommandsFor("en"));
-        Assert.Single(_fake.Commands);
+        await bot.DeleteMyCommands(languageCode: "en");
+        Assert.Empty(fake.CommandsFor("en"));
+        Assert.Single(fake.Commands);
     }
 
     [Fact]
     public async Task Sticker_edited_and_channel_updates_have_Telegrams_shape()
     {
-        _fake.EnqueueUpdate(FakeBotApi.TextUpdate(Reader, "报名"));
-        _fake.EnqueueUpdate(FakeBotApi.StickerUpdate(Reader));
-        _fake.EnqueueUpdate(FakeBotApi.EditedMessageUpdate(Reader, "报名 元宇宙"));
-        _fake.EnqueueUpdate(FakeBotApi.NoFromUpdate(-1_009_999, "频道公告"));
-        _fake.EnqueueUpdate(FakeBotApi.NoFromUpdate(-1_001_111, "匿名", channelPost: false));
+        fake.EnqueueUpdate(FakeBotApi.TextUpdate(Reader, "报名"));
+        fake.EnqueueUpdate(FakeBotApi.StickerUpdate(Reader));
+        fake.EnqueueUpdate(FakeBotApi.EditedMessageUpdate(Reader, "报名 元宇宙"));
+        fake.EnqueueUpdate(FakeBotApi.NoFromUpdate(-1_009_999, "频道公告"));
+        fake.EnqueueUpdate(FakeBotApi.NoFromUpdate(-1_001_111, "匿名", channelPost: false));
 
-        var updates = await _bot.GetUpdates();
+        var updates = await bot.GetUpdates();
 
         Assert.Equal([UpdateType.Message, UpdateType.Message, UpdateType.EditedMessage, UpdateType.ChannelPost, UpdateType.Message], updates.Select(u => u.Type));
         Assert.Equal(MessageType.Sticker, updates[1].Message!.Type);
@@ -477,12 +477,12 @@ public sealed class FakeBotApiTests : IAsyncLifetime
     [Fact]
     public async Task Waiting_for_a_message_that_never_comes_says_what_was_sent()
     {
-        await _bot.SendMessage(chatId: Reader, text: "你好");
-        _fake.FailNext("sendMessage", 400, "Bad Request: chat not found");
-        await Assert.ThrowsAsync<ApiRequestException>(() => _bot.SendMessage(chatId: Reader, text: "再见"));
+        await bot.SendMessage(chatId: Reader, text: "你好");
+        fake.FailNext("sendMessage", 400, "Bad Request: chat not found");
+        await Assert.ThrowsAsync<ApiRequestException>(() => bot.SendMessage(chatId: Reader, text: "再见"));
 
         var timeout = await Assert.ThrowsAsync<TimeoutException>(() =>
-            _fake.WaitForMessageAsync(Reader, m => m.Text == "再见", TimeSpan.FromMilliseconds(200)));
+            fake.WaitForMessageAsync(Reader, m => m.Text == "再见", TimeSpan.FromMilliseconds(200)));
 
         Assert.Contains("你好", timeout.Message, StringComparison.Ordinal);
         Assert.Contains("chat not found", timeout.Message, StringComparison.Ordinal);
@@ -491,11 +491,11 @@ public sealed class FakeBotApiTests : IAsyncLifetime
     [Fact]
     public async Task WaitForMessage_wakes_up_when_the_message_arrives_later()
     {
-        var waiting = _fake.WaitForMessageAsync(Reader, m => m.Text.Contains("元宇宙", StringComparison.Ordinal));
-        await _bot.SendMessage(chatId: Reader, text: "别的");
+        var waiting = fake.WaitForMessageAsync(Reader, m => m.Text.Contains("元宇宙", StringComparison.Ordinal));
+        await bot.SendMessage(chatId: Reader, text: "别的");
         Assert.False(waiting.IsCompleted);
 
-        await _bot.SendMessage(chatId: Reader, text: "已报名：元宇宙");
+        await bot.SendMessage(chatId: Reader, text: "已报名：元宇宙");
 
         Assert.Equal("已报名：元宇宙", (await waiting).Text);
     }
@@ -503,7 +503,7 @@ public sealed class FakeBotApiTests : IAsyncLifetime
     [Fact]
     public async Task Plain_HTTP_gets_Telegrams_error_shape_for_unknown_methods_and_accepts_form_posts()
     {
-        using var unknown = await Http.PostAsync(new Uri($"{_fake.BaseUrl}/bot{FakeBotApi.Token}/sendTelepathy"), new StringContent("{}", Encoding.UTF8, "application/json"));
+        using var unknown = await Http.PostAsync(new Uri($"{fake.BaseUrl}/bot{FakeBotApi.Token}/sendTelepathy"), new StringContent("{}", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         var body = JsonNode.Parse(await unknown.Content.ReadAsStringAsync())!;
         Assert.False(body["ok"]!.GetValue<bool>());
@@ -516,21 +516,21 @@ public sealed class FakeBotApiTests : IAsyncLifetime
             ["text"] = "表单 & form",
             ["reply_markup"] = """{"inline_keyboard":[[{"text":"报名","callback_data":"s:1"}]]}""",
         });
-        using var sent = await Http.PostAsync(new Uri($"{_fake.BaseUrl}/bot999:OTHER/SENDMESSAGE"), form);
+        using var sent = await Http.PostAsync(new Uri($"{fake.BaseUrl}/bot999:OTHER/SENDMESSAGE"), form);
         Assert.Equal(HttpStatusCode.OK, sent.StatusCode);
-        var message = await _fake.WaitForMessageAsync(42);
+        var message = await fake.WaitForMessageAsync(42);
         Assert.Equal("表单 & form", message.Text);
         Assert.Equal("s:1", message.Buttons().Single().CallbackData);
-        Assert.Contains("999:OTHER", _fake.ForeignTokens);
+        Assert.Contains("999:OTHER", fake.ForeignTokens);
     }
 
     [Fact]
     public async Task An_update_can_be_delivered_to_a_webhook()
     {
         await using var receiver = await FakeWebhookReceiver.StartAsync();
-        await _bot.SetWebhook(url: receiver.Url, secretToken: "abc_123");
+        await bot.SetWebhook(url: receiver.Url, secretToken: "abc_123");
 
-        var status = await _fake.DeliverToWebhookAsync(FakeBotApi.TextUpdate(Reader, "报名"));
+        var status = await fake.DeliverToWebhookAsync(FakeBotApi.TextUpdate(Reader, "报名"));
 
         Assert.Equal(HttpStatusCode.OK, status);
         var (secret, json) = Assert.Single(receiver.Received);
@@ -541,12 +541,12 @@ public sealed class FakeBotApiTests : IAsyncLifetime
     [Fact]
     public async Task The_optional_rate_limit_answers_429_past_the_configured_rate()
     {
-        _fake.MaxSendsPerSecond = 5;
+        fake.MaxSendsPerSecond = 5;
         var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(async i =>
         {
             try
             {
-                await _bot.SendMessage(chatId: 100 + i, text: "x");
+                await bot.SendMessage(chatId: 100 + i, text: "x");
                 return 200;
             }
             catch (ApiRequestException e)
@@ -557,7 +557,7 @@ public sealed class FakeBotApiTests : IAsyncLifetime
 
         Assert.Contains(429, results);
         Assert.InRange(results.Count(r => r == 200), 5, 10); // at most two one-second windows
-        Assert.Equal(results.Count(r => r == 429), _fake.RateLimitRejections);
+        Assert.Equal(results.Count(r => r == 429), fake.RateLimitRejections);
     }
 
     [Fact]
@@ -567,11 +567,11 @@ public sealed class FakeBotApiTests : IAsyncLifetime
         await Task.WhenAll(Enumerable.Range(0, Chats).Select(async c =>
         {
             for (var i = 0; i < PerChat; i++)
-                await _bot.SendMessage(chatId: 1_000 + c, text: $"m{i}");
+                await bot.SendMessage(chatId: 1_000 + c, text: $"m{i}");
         }));
 
-        await _fake.WaitForSentCountAsync(Chats * PerChat);
-        var chat = _fake.MessagesTo(1_007);
+        await fake.WaitForSentCountAsync(Chats * PerChat);
+        var chat = fake.MessagesTo(1_007);
         Assert.Equal(Enumerable.Range(1, PerChat), chat.Select(m => m.MessageId));
         Assert.Equal(Enumerable.Range(0, PerChat).Select(i => $"m{i}"), chat.Select(m => m.Text));
     }
@@ -579,11 +579,11 @@ public sealed class FakeBotApiTests : IAsyncLifetime
     [Fact]
     public async Task Disposing_the_fake_releases_a_pending_long_poll_at_once()
     {
-        var poll = _bot.GetUpdates(timeout: 30);
-        await _fake.WaitForGetUpdatesCallAsync();
+        var poll = bot.GetUpdates(timeout: 30);
+        await fake.WaitForGetUpdatesCallAsync();
         var stopwatch = Stopwatch.StartNew();
 
-        await _fake.DisposeAsync();
+        await fake.DisposeAsync();
         try
         {
             await poll;
@@ -604,38 +604,38 @@ public sealed class FakeBotApiTests : IAsyncLifetime
     /// <summary>A minimal webhook endpoint for the delivery test.</summary>
     private sealed class FakeWebhookReceiver : IAsyncDisposable
     {
-        private readonly WebApplication _app;
-        private readonly System.Collections.Concurrent.ConcurrentQueue<(string? Secret, string Json)> _received = new();
+        private readonly WebApplication app;
+        private readonly System.Collections.Concurrent.ConcurrentQueue<(string? Secret, string Json)> received = new();
 
         private FakeWebhookReceiver()
         {
             var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
             builder.WebHost.UseKestrelCore().ConfigureKestrel(o => o.Listen(IPAddress.Loopback, 0));
-            _app = builder.Build();
-            _app.Run(async context =>
+            app = builder.Build();
+            app.Run(async context =>
             {
                 using var reader = new StreamReader(context.Request.Body);
-                _received.Enqueue((context.Request.Headers["X-Telegram-Bot-Api-Secret-Token"].ToString(), await reader.ReadToEndAsync()));
+                received.Enqueue((context.Request.Headers["X-Telegram-Bot-Api-Secret-Token"].ToString(), await reader.ReadToEndAsync()));
                 context.Response.StatusCode = 200;
             });
         }
 
         public string Url { get; private set; } = "";
 
-        public IReadOnlyList<(string? Secret, string Json)> Received => [.. _received];
+        public IReadOnlyList<(string? Secret, string Json)> Received => [.. received];
 
         public static async Task<FakeWebhookReceiver> StartAsync()
         {
             var receiver = new FakeWebhookReceiver();
-            await receiver._app.StartAsync();
-            receiver.Url = receiver._app.Urls.First() + "/telegram";
+            await receiver.app.StartAsync();
+            receiver.Url = receiver.app.Urls.First() + "/telegram";
             return receiver;
         }
 
         public async ValueTask DisposeAsync()
         {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
+            await app.StopAsync();
+            await app.DisposeAsync();
         }
     }
 }

@@ -175,7 +175,7 @@ public sealed class ReminderTests
         // Both instances also run one notice's fan-out by hand, at the same moment.
         var id = await first.SessionIdAsync("soon");
         await first.ScalarAsync<int>("update sessions set cancelled_at = now() where id = @id returning 1", new { id });
-        var topic = SessionCancelledTopic.Topic(id);
+        var topic = SessionCancelledTopic.Key(id);
         await Task.WhenAll(
             first.Host.Services.GetRequiredService<FanOut>().RunAsync(topic, null, CancellationToken.None),
             second.Host.Services.GetRequiredService<FanOut>().RunAsync(topic, null, CancellationToken.None));

@@ -291,7 +291,7 @@ public sealed class SignupTests : IAsyncLifetime
     [Fact]
     public async Task Forged_sign_up_buttons_for_sessions_that_do_not_exist_leave_nothing_behind()
     {
-        var registrations = bot.Host.Services.GetRequiredService<Baoming.Signup.RegistrationRepository>();
+        var batcher = bot.Host.Services.GetRequiredService<Baoming.Signup.SignupBatcher>();
         var presses = Enumerable.Range(0, 200)
             .Select(i => bot.Press(600_000 + i, $"su:{Random.Shared.NextInt64(1_000_000, long.MaxValue)}"))
             .ToList();
@@ -302,12 +302,12 @@ public sealed class SignupTests : IAsyncLifetime
         }
 
         await bot.WaitUntilIdleAsync();
-        Assert.Equal(0, registrations.QueueCount);
+        Assert.Equal(0, batcher.QueueCount);
         Assert.Equal(0, await RegistrationsAsync());
 
         var list = await bot.AskAsync(Reader, "报名");
         Assert.Contains("报名成功", (await bot.PressAsync(Reader, list.Buttons()[1].CallbackData!)).Text);
-        Assert.Equal(1, registrations.QueueCount);
+        Assert.Equal(1, batcher.QueueCount);
     }
 
     [Fact]

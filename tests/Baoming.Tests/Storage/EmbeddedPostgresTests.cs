@@ -17,11 +17,11 @@ public sealed class EmbeddedPostgresTests : IDisposable
     private const int InitialisingClusterEvent = 101;
 
     // A hung server fails the test instead of hanging the run.
-    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromMinutes(2));
+    private readonly CancellationTokenSource timeout = new(TimeSpan.FromMinutes(2));
 
-    private CancellationToken Ct => _timeout.Token;
+    private CancellationToken Ct => timeout.Token;
 
-    public void Dispose() => _timeout.Dispose();
+    public void Dispose() => timeout.Dispose();
 
     [Fact]
     public async Task I_can_start_a_new_cluster_and_query_it()
@@ -289,9 +289,9 @@ public sealed class EmbeddedPostgresTests : IDisposable
     /// <summary>Keeps the event ids logged, to see what a start did (e.g. whether it ran initdb).</summary>
     private sealed class RecordingLogger : ILogger
     {
-        private readonly ConcurrentQueue<int> _eventIds = new();
+        private readonly ConcurrentQueue<int> eventIds = new();
 
-        public IEnumerable<int> EventIds => _eventIds;
+        public IEnumerable<int> EventIds => eventIds;
 
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
@@ -299,6 +299,6 @@ public sealed class EmbeddedPostgresTests : IDisposable
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            _eventIds.Enqueue(eventId.Id);
+            eventIds.Enqueue(eventId.Id);
     }
 }

@@ -1,9 +1,12 @@
 using System.Globalization;
 using System.Net;
+using Baoming.Storage;
 using Baoming.Tests.Fakes;
 using Baoming.Tests.Infrastructure;
+using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Npgsql;
 
 namespace Baoming.Tests.Telegram;
 
@@ -157,20 +160,28 @@ public sealed class PoisonUpdateTests
     }
 
     [Fact]
-    public async Task The_inbox_keeps_an_update_as_Telegram_sent_it_without_its_NULs()
+    public async Task The_inbox_keeps_an_update_as_Telegram_sent_it_without_its_NULs_until_it_is_handled()
     {
         // Arrange
         await using var bot = await BotHarness.StartAsync(BotHarness.WebhookMode());
         await bot.WaitUntilReadyAsync();
         int futureKind = BotHarness.NewUpdateId(), futureFields = BotHarness.NewUpdateId(), nul = BotHarness.NewUpdateId();
+        // The chats' turns are held here, so the updates wait unhandled as stored: the unknown kind is
+        // ordered as chat 0, the rest in the poisoner's chat.
+        await using var turns = new NpgsqlConnection(bot.ConnectionString);
+        await turns.OpenAsync();
+        var (noChat, poisonerChat) = (AdvisoryLocks.ChatTurn(0), AdvisoryLocks.ChatTurn(Poisoner));
+        await turns.ExecuteAsync(
+            "select pg_advisory_lock(@H0, @L0), pg_advisory_lock(@H1, @L1)",
+            new { H0 = noChat.High, L0 = noChat.Low, H1 = poisonerChat.High, L1 = poisonerChat.Low });
 
         // Act
         await bot.PostUpdateAsync(BotHarness.WithId(Poison(FutureUpdateKind, Poisoner), futureKind));
         await bot.PostUpdateAsync(BotHarness.WithId(Poison(FutureMessageFields, Poisoner), futureFields));
         await bot.PostUpdateAsync(BotHarness.WithId(Poison(NulInText, Poisoner), nul));
-        await bot.WaitUntilIdleAsync(Wait);
 
         // Assert
+        Assert.Equal(3, await bot.ScalarAsync<long>("select count(*) from inbox where update_id in (@futureKind, @futureFields, @nul) and processed_at is null", new { futureKind, futureFields, nul }));
         Assert.True(await bot.ScalarAsync<bool>(
             """select coalesce((select payload->'brand_new_update' = '{"x":1}'::jsonb from inbox where update_id = @futureKind), false)""", new { futureKind }),
             "The inbox lost the update kind it does not know.");
@@ -183,6 +194,14 @@ public sealed class PoisonUpdateTests
             new { futureFields }),
             "The inbox lost the message's fields it does not know.");
         Assert.Equal("报名 元宇宙", await bot.ScalarAsync<string?>("select payload->'message'->>'text' from inbox where update_id = @nul", new { nul }));
+
+        // Handled, they keep what they were, not what they said (issue 16 item 7).
+        await turns.ExecuteAsync("select pg_advisory_unlock_all()");
+        await bot.WaitUntilIdleAsync(Wait);
+        Assert.Equal(
+            ["brand_new_update", "message", "message"],
+            await bot.QueryAsync<string>("select payload->>'kind' from inbox where update_id in (@futureKind, @futureFields, @nul) order by update_id", new { futureKind, futureFields, nul }));
+        Assert.Equal(0, await bot.ScalarAsync<long>("select count(*) from inbox where payload::text like '%元宇宙%' or payload::text like '%future%'"));
     }
 
     // ---------------------------------------------------------------- updates, in Telegram's shape

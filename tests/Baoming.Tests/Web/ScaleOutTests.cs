@@ -2,10 +2,15 @@ using System.Globalization;
 using System.Net;
 using Baoming.Tests.Fakes;
 using Baoming.Tests.Infrastructure;
+using Baoming.Tests.Reminders;
 
 namespace Baoming.Tests.Web;
 
-/// <summary>Two instances on one database and one Telegram: nothing lost, nothing twice, order and rate kept.</summary>
+/// <summary>
+/// Two instances on one database and one Telegram: nothing lost, nothing twice, order and rate kept.
+/// In the timing collection: one test counts sends per second, which other tests' load would skew.
+/// </summary>
+[Collection(TimingCollection.Name)]
 public sealed class ScaleOutTests
 {
     private const long FirstMember = 300_000;

@@ -22,18 +22,18 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     private static readonly TimeSpan InitdbTimeout = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan PgCtlTimeout = TimeSpan.FromSeconds(StartTimeoutSeconds + 15);
 
-    private readonly PostgresBinaries _binaries;
-    private readonly ILogger _logger;
-    private readonly string _password;
-    private readonly Lock _gate = new();
-    private Task? _stopTask;
+    private readonly PostgresBinaries binaries;
+    private readonly ILogger logger;
+    private readonly string password;
+    private readonly Lock gate = new();
+    private Task? stopTask;
 
     private EmbeddedPostgres(
         PostgresBinaries binaries, ILogger logger, string dataDirectory, int port, string password, bool isOwner)
     {
-        _binaries = binaries;
-        _logger = logger;
-        _password = password;
+        this.binaries = binaries;
+        this.logger = logger;
+        this.password = password;
         DataDirectory = dataDirectory;
         Port = port;
         IsOwner = isOwner;
@@ -114,7 +114,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             Host = IPAddress.Loopback.ToString(),
             Port = Port,
             Username = SuperUser,
-            Password = _password,
+            Password = password,
             Database = database,
         }.ConnectionString;
 
@@ -126,13 +126,13 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             return Task.CompletedTask;
         }
 
-        lock (_gate)
+        lock (gate)
         {
             // The stop itself is not cancelled with the first caller's token: a half-done stop helps no one.
-            _stopTask ??= StopCoreAsync();
+            stopTask ??= StopCoreAsync();
         }
 
-        return _stopTask.WaitAsync(ct);
+        return stopTask.WaitAsync(ct);
     }
 
     public async ValueTask DisposeAsync()
@@ -149,14 +149,14 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 
     private async Task StopCoreAsync()
     {
-        _logger.StoppingServer();
+        logger.StoppingServer();
         var stopwatch = Stopwatch.StartNew();
         var pidFile = Path.Combine(ClusterDirectory, "postmaster.pid");
         var postmaster = RunningServer.Read(pidFile)?.ProcessId;
         ProcessResult? result;
         try
         {
-            var pgCtl = _binaries.RunAsync(
+            var pgCtl = binaries.RunAsync(
                 "pg_ctl",
                 ["stop", "-D", ClusterDirectory, "-m", "fast", "-w", "-t", StartTimeoutSeconds.ToString(), "-s"],
                 DataDirectory,
@@ -170,7 +170,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         }
         catch (TimeoutException ex)
         {
-            _logger.StopFailed(ex, DataDirectory);
+            logger.StopFailed(ex, DataDirectory);
             throw new EmbeddedPostgresException($"PostgreSQL in {ClusterDirectory} did not stop: {ex.Message}", ex);
         }
 
@@ -179,11 +179,11 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         {
             var failure = new EmbeddedPostgresException(
                 $"pg_ctl could not stop PostgreSQL in {ClusterDirectory} (exit code {result.ExitCode}): {result.Output}");
-            _logger.StopFailed(failure, DataDirectory);
+            logger.StopFailed(failure, DataDirectory);
             throw failure;
         }
 
-        _logger.StoppedServer(stopwatch.ElapsedMilliseconds);
+        logger.StoppedServer(stopwatch.ElapsedMilliseconds);
     }
 
     private static string ResolveDataDirectory(string? configured)
@@ -600,7 +600,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         {
             await using var create = new NpgsqlCommand($"CREATE DATABASE {Database}", connection);
             await create.ExecuteNonQueryAsync(ct);
-            _logger.CreatedDatabase(Database);
+            logger.CreatedDatabase(Database);
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.DuplicateDatabase)
         {

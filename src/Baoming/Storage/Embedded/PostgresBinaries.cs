@@ -12,20 +12,20 @@ internal sealed class PostgresBinaries
 {
     private const string DebianRoot = "/usr/lib/postgresql";
 
-    private readonly string? _runAsUser;
-    private readonly string? _switchUserProgram;
+    private readonly string? runAsUser;
+    private readonly string? switchUserProgram;
 
     private PostgresBinaries(string binDirectory, string? runAsUser, string? switchUserProgram)
     {
         BinDirectory = binDirectory;
-        _runAsUser = runAsUser;
-        _switchUserProgram = switchUserProgram;
+        this.runAsUser = runAsUser;
+        this.switchUserProgram = switchUserProgram;
     }
 
     public string BinDirectory { get; }
 
     /// <summary>The user the server runs as when Baoming is root; <see langword="null"/> means "as ourselves".</summary>
-    public string? RunAsUser => _runAsUser;
+    public string? RunAsUser => runAsUser;
 
     public static PostgresBinaries Locate(EmbeddedPostgresOptions options)
     {
@@ -115,7 +115,7 @@ internal sealed class PostgresBinaries
 
     private ProcessStartInfo CreateStartInfo(string fileName, IReadOnlyList<string> arguments)
     {
-        if (_runAsUser is null || _switchUserProgram is null)
+        if (runAsUser is null || switchUserProgram is null)
         {
             var direct = new ProcessStartInfo(fileName);
             foreach (var argument in arguments)
@@ -126,21 +126,21 @@ internal sealed class PostgresBinaries
             return direct;
         }
 
-        var startInfo = new ProcessStartInfo(_switchUserProgram);
-        switch (Path.GetFileName(_switchUserProgram))
+        var startInfo = new ProcessStartInfo(switchUserProgram);
+        switch (Path.GetFileName(switchUserProgram))
         {
             case "runuser":
-                Add(startInfo, "-u", _runAsUser, "--", fileName);
+                Add(startInfo, "-u", runAsUser, "--", fileName);
                 Add(startInfo, [.. arguments]);
                 break;
             case "setpriv":
-                Add(startInfo, $"--reuid={_runAsUser}", $"--regid={PrimaryGroupOf(_runAsUser)}", "--init-groups", "--", fileName);
+                Add(startInfo, $"--reuid={runAsUser}", $"--regid={PrimaryGroupOf(runAsUser)}", "--init-groups", "--", fileName);
                 Add(startInfo, [.. arguments]);
                 break;
             default:
                 // su takes one shell command line, so quote every word for sh.
                 var command = "exec " + string.Join(' ', new[] { fileName }.Concat(arguments).Select(ShellQuote));
-                Add(startInfo, "-s", "/bin/sh", _runAsUser, "-c", command);
+                Add(startInfo, "-s", "/bin/sh", runAsUser, "-c", command);
                 break;
         }
 

@@ -1,3 +1,4 @@
+using Baoming.Storage;
 using Npgsql;
 
 namespace Baoming.Telegram.Intake;
@@ -80,13 +81,12 @@ public sealed partial class ChatTurns(NpgsqlDataSource dataSource, ILogger<ChatT
     /// <inheritdoc cref="LockSql"/>
     public const string UnlockSql = "select pg_advisory_unlock(@High, @Low)";
 
-    /// <summary>
-    /// The whole 64-bit chat id as the two-integer key: no two chats share a turn. The other user of
-    /// that key space, the polling lease (class "Poll", <see cref="Telegram.PollingLease"/>), is far
-    /// above any Telegram chat id's high half (ids stay within 52 bits).
-    /// </summary>
-    private static NpgsqlBatchCommand LockCommand(string sql, long chatId) =>
-        new(sql) { Parameters = { new("High", (int)(chatId >> 32)), new("Low", (int)chatId) } };
+    /// <summary>The chat's turn key (<see cref="AdvisoryLocks.ChatTurn"/>) as the statement's parameters.</summary>
+    private static NpgsqlBatchCommand LockCommand(string sql, long chatId)
+    {
+        var (high, low) = AdvisoryLocks.ChatTurn(chatId);
+        return new(sql) { Parameters = { new("High", high), new("Low", low) } };
+    }
 
     private async Task<T> RunAsync<T>(long chatId, Func<NpgsqlConnection, CancellationToken, Task<T>> command, CancellationToken cancellationToken)
     {

@@ -36,7 +36,7 @@ public sealed partial class Poller(
         // No waiting for getMe and the command menu (BotStartup): the first poll goes out beside them.
         var offset = 0;
         bool? polling = null;
-        var pause = TimeSpan.FromSeconds(1);
+        var pause = new Backoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -61,7 +61,7 @@ public sealed partial class Poller(
                 }
 
                 offset = await PollOnceAsync(offset, stoppingToken);
-                pause = TimeSpan.FromSeconds(1);
+                pause.Reset();
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -73,11 +73,11 @@ public sealed partial class Poller(
                 // Nothing was confirmed: the same updates come again.
                 if (e is RequestException or HttpRequestException or TaskCanceledException)
                 {
-                    LogPollFailed(e, pause.TotalSeconds);
+                    LogPollFailed(e, pause.Current.TotalSeconds);
                 }
                 else
                 {
-                    LogPollCrashed(e, offset, pause.TotalSeconds);
+                    LogPollCrashed(e, offset, pause.Current.TotalSeconds);
                 }
 
                 if (e is ApiRequestException { ErrorCode: 409 })
@@ -86,8 +86,7 @@ public sealed partial class Poller(
                     await DeleteWebhookAsync(stoppingToken);
                 }
 
-                await Task.Delay(pause, stoppingToken);
-                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+                await pause.WaitAsync(stoppingToken);
             }
         }
     }

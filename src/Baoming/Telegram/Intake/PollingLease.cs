@@ -1,4 +1,5 @@
 using System.Data;
+using Baoming.Storage;
 using Dapper;
 using Npgsql;
 
@@ -12,7 +13,7 @@ namespace Baoming.Telegram.Intake;
 public sealed class PollingLease(NpgsqlDataSource dataSource) : IAsyncDisposable
 {
     /// <summary>Advisory-lock key (two-integer key space): class "Poll", key 0.</summary>
-    private const int LockClass = 0x506F_6C6C;
+    private const int LockClass = AdvisoryLocks.PollingClass;
 
     private NpgsqlConnection? connection;
 

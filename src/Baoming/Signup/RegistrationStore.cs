@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Baoming.Core;
 using Baoming.Core.Replies;
 using Baoming.Core.Signup;
@@ -14,32 +13,39 @@ namespace Baoming.Signup;
 /// <summary>A member moved up from the waitlist, with what is needed to tell them.</summary>
 public sealed record Promotion(long MemberId, string? LanguageCode);
 
+/// <summary>One sign-up as it waits for its batch: who, and the time its decision is taken at.</summary>
+public sealed record SignupRequest(long MemberId, DateTimeOffset Now);
+
 public sealed record SignupResult(Session Session, SignupDecision Decision);
 
 public sealed record CancelResult(Session Session, CancelDecision Decision, IReadOnlyList<Promotion> Promoted);
 
 /// <summary>
-/// Sign-ups and cancellations. Each runs in a transaction that first locks the session's row, so
-/// the seat counters and the decisions made by <see cref="SignupRules"/> cannot race: two members
-/// contesting the last seat are serialised, and the unique (session, member) constraint backs it up.
-/// Sign-ups for the same session share a transaction when they arrive together (see <see cref="MaxBatch"/>).
+/// The registrations' SQL: sign-ups (a batch at a time, see <see cref="SignupBatcher"/>), cancellations,
+/// promotions, capacity, attendance and a member's list. Every change runs in a transaction that first
+/// locks the session's row, so the seat counters and the decisions made by <see cref="SignupRules"/>
+/// cannot race: two members contesting the last seat are serialised, and the unique (session, member)
+/// constraint backs it up.
 /// </summary>
-public sealed class RegistrationRepository(NpgsqlDataSource dataSource, SessionRepository sessions, BaomingMetrics metrics, FollowUps.FollowUps followUps) : ISessionSeats
+public sealed class RegistrationStore(NpgsqlDataSource dataSource, BaomingMetrics metrics, FollowUps.FollowUps followUps) : ISessionSeats
 {
     /// <summary>A waitlisted registration <c>r</c>'s 1-based place in line (null unless waitlisted).</summary>
-    private const string ExistingWaitlistPosition = """
+    private const string WaitlistPosition = """
         case when r.status = 'waitlisted' then
             (select count(*) from registrations w
               where w.session_id = r.session_id and w.status = 'waitlisted' and w.waitlist_seq <= r.waitlist_seq)
-        end as ExistingWaitlistPosition
+        end as WaitlistPosition
         """;
+
+    /// <summary>The session's seat counters, read beside <see cref="StoredSession.Columns"/>.</summary>
+    private const string Counters = "s.confirmed_count as Confirmed, s.waitlisted_count as Waitlisted";
 
     /// <summary>The session (locked) and this member's registration in it; for cancellations.</summary>
     public const string LockSql = $"""
-        select {SessionRepository.Columns},
-               s.confirmed_count as Confirmed, s.waitlisted_count as Waitlisted,
-               r.status as Existing,
-               {ExistingWaitlistPosition}
+        select {StoredSession.Columns},
+               {Counters},
+               r.status as Status,
+               {WaitlistPosition}
         from sessions s
         left join registrations r on r.session_id = s.id and r.member_id = @memberId
         where s.id = @sessionId
@@ -51,12 +57,12 @@ public sealed class RegistrationRepository(NpgsqlDataSource dataSource, SessionR
     /// the batch's members' registrations in it, with their waitlist positions.
     /// </summary>
     public const string LockBatchSql = $"""
-        select {SessionRepository.Columns}, s.confirmed_count as Confirmed, s.waitlisted_count as Waitlisted
+        select {StoredSession.Columns}, {Counters}
           from sessions s
          where s.id = @sessionId
            for update of s;
-        select r.member_id as MemberId, r.status as Existing,
-               {ExistingWaitlistPosition}
+        select r.member_id as MemberId, r.status as Status,
+               {WaitlistPosition}
           from registrations r
          where r.session_id = @sessionId and r.member_id = any(@memberIds)
         """;
@@ -81,83 +87,20 @@ public sealed class RegistrationRepository(NpgsqlDataSource dataSource, SessionR
         """;
 
     /// <summary>
-    /// A burst sends every sign-up to the same session row lock. One transaction per sign-up would
-    /// queue them all on that lock, one commit at a time; so sign-ups for a session are combined: while
-    /// one batch's transaction runs, the next gathers, and each batch takes the lock and commits once.
+    /// Signs up (or waitlists) each request in one transaction under the session's row lock. Decisions are
+    /// taken one by one in the batch's order by <see cref="SignupRules"/>, exactly as separate transactions
+    /// would; each result is null when the session does not exist.
     /// </summary>
-    private const int MaxBatch = 200;
-
-    private readonly ConcurrentDictionary<long, SignupQueue> queues = new();
-
-    /// <summary>How many sessions have a sign-up queue (one each, kept for the process's life): for tests.</summary>
-    internal int QueueCount => queues.Count;
-
-    /// <summary>
-    /// Signs the member up (or waitlists them) under the session's row lock, in a batch with whatever other
-    /// sign-ups for the session are waiting. Decisions are taken one by one in arrival order by
-    /// <see cref="SignupRules"/>, exactly as separate transactions would; null when the session does not exist.
-    /// </summary>
-    public async Task<SignupResult?> SignUpAsync(long memberId, long sessionId, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        // A queue is kept for each session ever signed up for: a forged id ("su:<any number>") must not add one.
-        if (!await ExistsAsync(sessionId, cancellationToken))
-        {
-            return null;
-        }
-
-        var request = new PendingSignup(memberId, now);
-        var queue = queues.GetOrAdd(sessionId, id => new SignupQueue(id));
-        if (queue.Add(request))
-        {
-            // The first sign-up into an idle queue starts its drain, off the lanes' path.
-            _ = Task.Run(() => DrainAsync(queue), CancellationToken.None);
-        }
-
-        return await request.Result.Task.WaitAsync(cancellationToken);
-    }
-
-    /// <summary>
-    /// Open sessions come from the cached list (no query for the usual press); any other id is looked up,
-    /// so a past or cancelled session's button still gets its "closed" answer rather than the stale notice.
-    /// </summary>
-    private async Task<bool> ExistsAsync(long sessionId, CancellationToken cancellationToken) =>
-        (await sessions.GetOpenAsync(cancellationToken)).Any(s => s.Id == sessionId)
-        || await sessions.FindAsync(sessionId, cancellationToken) is not null;
-
-    private async Task DrainAsync(SignupQueue queue)
-    {
-        while (queue.Take(MaxBatch) is { Count: > 0 } batch)
-        {
-            try
-            {
-                // Not cancelled with any one caller: the batch is theirs together; Npgsql's timeouts bound it.
-                var results = await SignUpBatchAsync(queue.SessionId, batch, CancellationToken.None);
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    batch[i].Result.TrySetResult(results[i]);
-                }
-            }
-            catch (Exception e)
-            {
-                // Each caller sees the failure (an outage is retried by its lane) and may try again.
-                foreach (var request in batch)
-                {
-                    request.Result.TrySetException(e);
-                }
-            }
-        }
-    }
-
-    private async Task<SignupResult?[]> SignUpBatchAsync(long sessionId, IReadOnlyList<PendingSignup> batch, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<SignupResult?>> SignUpBatchAsync(long sessionId, IReadOnlyList<SignupRequest> batch, CancellationToken cancellationToken)
     {
         var results = new SignupResult?[batch.Count];
         var memberIds = batch.Select(b => b.MemberId).Distinct().ToArray();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(LockBatchSql, new { sessionId, memberIds }, transaction, cancellationToken: cancellationToken));
-        var row = await grid.ReadSingleOrDefaultAsync<SessionRepository.SessionRow>();
-        var existing = (await grid.ReadAsync<ExistingRow>()).ToDictionary(
-            e => e.MemberId, e => (Status: (RegistrationStatus?)ParseStatus(e.Existing), Position: (int?)e.ExistingWaitlistPosition));
+        var row = await grid.ReadSingleOrDefaultAsync<SeatRow>();
+        var existing = (await grid.ReadAsync<RegistrationRow>()).ToDictionary(
+            e => e.MemberId, e => (Status: (RegistrationStatus?)ParseStatus(e.Status), Position: (int?)e.WaitlistPosition));
         if (row is null)
         {
             return results;
@@ -210,64 +153,6 @@ public sealed class RegistrationRepository(NpgsqlDataSource dataSource, SessionR
 
         return results;
     }
-
-    /// <summary>A sign-up waiting for its batch.</summary>
-    private sealed class PendingSignup(long memberId, DateTimeOffset now)
-    {
-        public long MemberId { get; } = memberId;
-
-        public DateTimeOffset Now { get; } = now;
-
-        public TaskCompletionSource<SignupResult?> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
-
-    /// <summary>One session's waiting sign-ups, and whether a drain is running for them.</summary>
-    private sealed class SignupQueue(long sessionId)
-    {
-        private readonly Lock gate = new();
-        private List<PendingSignup> pending = [];
-        private bool isDraining;
-
-        public long SessionId { get; } = sessionId;
-
-        /// <summary>Queues the request; true when no drain is running, so the caller must start one.</summary>
-        public bool Add(PendingSignup request)
-        {
-            lock (gate)
-            {
-                pending.Add(request);
-                var mustStart = !isDraining;
-                isDraining = true;
-                return mustStart;
-            }
-        }
-
-        /// <summary>The next batch in arrival order; empty (and the drain over) when nothing waits.</summary>
-        public List<PendingSignup> Take(int max)
-        {
-            lock (gate)
-            {
-                if (pending.Count == 0)
-                {
-                    isDraining = false;
-                    return [];
-                }
-
-                if (pending.Count <= max)
-                {
-                    var all = pending;
-                    pending = [];
-                    return all;
-                }
-
-                var batch = pending[..max];
-                pending.RemoveRange(0, max);
-                return batch;
-            }
-        }
-    }
-
-    private sealed record ExistingRow(long MemberId, string Existing, long? ExistingWaitlistPosition);
 
     public async Task<CancelResult?> CancelAsync(long memberId, long sessionId, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -323,12 +208,12 @@ public sealed class RegistrationRepository(NpgsqlDataSource dataSource, SessionR
         const string Sql = $"""
             update sessions s set capacity = @capacity, updated_at = now()
              where s.id = @sessionId
-            returning {SessionRepository.Columns}, s.confirmed_count as Confirmed, s.waitlisted_count as Waitlisted
+            returning {StoredSession.Columns}, {Counters}
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // The update takes the row lock sign-ups take, so counters and seats cannot race.
-        var row = await connection.QuerySingleOrDefaultAsync<SessionRepository.SessionRow>(new CommandDefinition(Sql, new { sessionId, capacity }, transaction, cancellationToken: cancellationToken));
+        var row = await connection.QuerySingleOrDefaultAsync<SeatRow>(new CommandDefinition(Sql, new { sessionId, capacity }, transaction, cancellationToken: cancellationToken));
         if (row is null)
         {
             return null;
@@ -403,10 +288,10 @@ public sealed class RegistrationRepository(NpgsqlDataSource dataSource, SessionR
                  where member_id = @memberId and session_id = @sessionId and status = 'confirmed'
                 returning session_id
             )
-            select {SessionRepository.Columns} from sessions s join marked on marked.session_id = s.id
+            select {StoredSession.Columns} from sessions s join marked on marked.session_id = s.id
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<SessionRepository.SessionRow>(new CommandDefinition(Sql, new { memberId, sessionId }, cancellationToken: cancellationToken));
+        var row = await connection.QuerySingleOrDefaultAsync<StoredSession>(new CommandDefinition(Sql, new { memberId, sessionId }, cancellationToken: cancellationToken));
         return row?.ToSession();
     }
 
@@ -414,9 +299,9 @@ public sealed class RegistrationRepository(NpgsqlDataSource dataSource, SessionR
     public async Task<IReadOnlyList<MemberSignup>> ListForMemberAsync(long memberId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         const string Sql = $"""
-            select {SessionRepository.Columns},
-                   r.status as Existing,
-                   {ExistingWaitlistPosition}
+            select {StoredSession.Columns},
+                   r.status as Status,
+                   {WaitlistPosition}
             from registrations r
             join sessions s on s.id = r.session_id
             where r.member_id = @memberId and r.status <> 'cancelled'
@@ -424,14 +309,14 @@ public sealed class RegistrationRepository(NpgsqlDataSource dataSource, SessionR
             order by s.starts_at, s.id
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<SessionRepository.SessionRow>(new CommandDefinition(Sql, new { memberId, now }, cancellationToken: cancellationToken));
-        return [.. rows.Select(r => new MemberSignup(r.ToSession(), ParseStatus(r.Existing!), (int?)r.ExistingWaitlistPosition))];
+        var rows = await connection.QueryAsync<SeatRow>(new CommandDefinition(Sql, new { memberId, now }, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => new MemberSignup(r.ToSession(), ParseStatus(r.Status!), (int?)r.WaitlistPosition))];
     }
 
     private static async Task<SeatState?> LockAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, long memberId, long sessionId, CancellationToken cancellationToken)
     {
-        var row = await connection.QuerySingleOrDefaultAsync<SessionRepository.SessionRow>(new CommandDefinition(LockSql, new { memberId, sessionId }, transaction, cancellationToken: cancellationToken));
+        var row = await connection.QuerySingleOrDefaultAsync<SeatRow>(new CommandDefinition(LockSql, new { memberId, sessionId }, transaction, cancellationToken: cancellationToken));
         return row is null
             ? null
             : new SeatState
@@ -439,8 +324,8 @@ public sealed class RegistrationRepository(NpgsqlDataSource dataSource, SessionR
                 Session = row.ToSession(),
                 Confirmed = row.Confirmed,
                 Waitlisted = row.Waitlisted,
-                Existing = row.Existing is null ? null : ParseStatus(row.Existing),
-                ExistingWaitlistPosition = (int?)row.ExistingWaitlistPosition,
+                Existing = row.Status is null ? null : ParseStatus(row.Status),
+                ExistingWaitlistPosition = (int?)row.WaitlistPosition,
             };
     }
 
@@ -451,4 +336,21 @@ public sealed class RegistrationRepository(NpgsqlDataSource dataSource, SessionR
         "cancelled" => RegistrationStatus.Cancelled,
         _ => throw new InvalidOperationException($"Unknown registration status '{status}'."),
     };
+
+    /// <summary>
+    /// A session as <see cref="StoredSession.Columns"/> reads it, with what a query adds: the seat
+    /// <see cref="Counters"/> and, where it joins one, the member's registration (null when they have none).
+    /// </summary>
+    private sealed record SeatRow : StoredSession
+    {
+        public int Confirmed { get; init; }
+        public int Waitlisted { get; init; }
+
+        /// <summary><c>registrations.status</c>, as <see cref="ParseStatus"/> reads it.</summary>
+        public string? Status { get; init; }
+        public long? WaitlistPosition { get; init; }
+    }
+
+    /// <summary>A batch member's existing registration in the locked session.</summary>
+    private sealed record RegistrationRow(long MemberId, string Status, long? WaitlistPosition);
 }
