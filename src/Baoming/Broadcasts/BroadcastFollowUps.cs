@@ -3,6 +3,7 @@ using Baoming.Core.Organizers;
 using Baoming.Delivery;
 using Baoming.FollowUps;
 using Baoming.Jobs;
+using Baoming.Storage;
 using Hangfire;
 
 namespace Baoming.Broadcasts;
@@ -41,7 +42,7 @@ public sealed class BroadcastFollowUps(BroadcastRepository broadcasts, IBackgrou
 
         var topic = BroadcastTopic.Key(id);
         var jobId = broadcast is { State: BroadcastState.Scheduled, ScheduledAt: { } at }
-            ? FanOutJob.Schedule(jobs, topic, new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)))
+            ? FanOutJob.Schedule(jobs, topic, PostgresTime.Utc(at))
             : FanOutJob.Enqueue(jobs, topic);
         await broadcasts.SetJobAsync(id, jobId, cancellationToken);
         return true;

@@ -1,5 +1,6 @@
 using Baoming.Core.Organizers;
 using Baoming.Core.Replies;
+using Baoming.Storage;
 using Dapper;
 using Npgsql;
 
@@ -187,7 +188,7 @@ public sealed class BroadcastRepository(NpgsqlDataSource dataSource)
         {
             var s = stats.GetValueOrDefault(r.Topic);
             return new BroadcastSummary(
-                r.Id, r.Kind, r.SessionTitle, r.State, Utc(r.CreatedAt), r.ScheduledAt is { } at ? Utc(at) : null,
+                r.Id, r.Kind, r.SessionTitle, r.State, PostgresTime.Utc(r.CreatedAt), r.ScheduledAt is { } at ? PostgresTime.Utc(at) : null,
                 Core.Organizers.TelegramHtml.ToPlain(r.Text), s.Total, s.Sent, s.Blocked, s.Failed, s.Unknown);
         })];
     }
@@ -205,6 +206,4 @@ public sealed class BroadcastRepository(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return [.. await connection.QueryAsync<NotReached>(new CommandDefinition(Sql, new { topic = BroadcastTopic.Key(id).ToString() }, cancellationToken: cancellationToken))];
     }
-
-    public static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 }

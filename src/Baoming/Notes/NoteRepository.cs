@@ -1,5 +1,6 @@
 using Baoming.Core.Replies;
 using Baoming.Delivery;
+using Baoming.Storage;
 using Dapper;
 using Npgsql;
 
@@ -97,10 +98,7 @@ public sealed class NoteRepository(NpgsqlDataSource dataSource)
     {
         public StoredNote ToNote() =>
             new(
-                new NoteCard(Id, AuthorId, AuthorName, AuthorUsername, Text, Utc(CreatedAt)),
-                AnsweredAt is { } at ? Utc(at) : null, AnsweredBy, AnsweredByName, Answer);
-
-        // Npgsql reads timestamptz as a UTC DateTime; Dapper hands it over without its kind.
-        private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+                new NoteCard(Id, AuthorId, AuthorName, AuthorUsername, Text, PostgresTime.Utc(CreatedAt)),
+                AnsweredAt is { } at ? PostgresTime.Utc(at) : null, AnsweredBy, AnsweredByName, Answer);
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Baoming.Delivery;
 using Baoming.Export;
+using Baoming.Storage;
 using Dapper;
 using Npgsql;
 
@@ -26,7 +27,7 @@ public sealed class ReminderExportColumns(NpgsqlDataSource dataSource) : IExport
         return [.. slots.Select(slot =>
         {
             // Numbers and a topic built from them only: nothing user-written reaches this SQL.
-            var topic = ReminderTopic.Key(slot.Id, new DateTimeOffset(DateTime.SpecifyKind(slot.DueAt, DateTimeKind.Utc)));
+            var topic = ReminderTopic.Key(slot.Id, PostgresTime.Utc(slot.DueAt));
             var name = sessionIds.Count == 1 ? $"reminder_{Label(slot.Offset)}" : $"reminder_{slot.Key}_{Label(slot.Offset)}";
             return new ExportExtraColumn(name, string.Create(CultureInfo.InvariantCulture,
                 $"case when r.session_id = {slot.SessionId} then {DeliveryLedger.StateColumnSql(topic)} end"));

@@ -3,6 +3,7 @@ using Baoming.Core.Signup;
 using Baoming.Delivery;
 using Baoming.Jobs;
 using Baoming.Sessions;
+using Baoming.Storage;
 using Dapper;
 using Hangfire;
 using Npgsql;
@@ -78,7 +79,7 @@ public sealed partial class ReminderScheduler(
 
         foreach (var slot in existing)
         {
-            var dueAt = new DateTimeOffset(DateTime.SpecifyKind(slot.DueAt, DateTimeKind.Utc));
+            var dueAt = PostgresTime.Utc(slot.DueAt);
             if (desired.Remove(slot.Offset, out var wanted))
             {
                 if (wanted.DueAt == dueAt && slot.JobId is not null)

@@ -3,6 +3,7 @@ using Baoming.Core;
 using Baoming.Core.Replies;
 using Baoming.Delivery;
 using Baoming.Sessions;
+using Baoming.Storage;
 using Dapper;
 using Npgsql;
 
@@ -90,7 +91,7 @@ public sealed class ReminderTopic(
         }
 
         // The slot moved since this job was planted: the job for the new time does the work.
-        var dueAt = row is null ? default : new DateTimeOffset(DateTime.SpecifyKind(row.DueAt, DateTimeKind.Utc));
+        var dueAt = row is null ? default : PostgresTime.Utc(row.DueAt);
         if (row is null || dueAt.ToUnixTimeSeconds() != dueUnix)
         {
             return null;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Baoming.Core;
 using Baoming.Core.Organizers;
 using Baoming.Core.Replies;
+using Baoming.Storage;
 using Dapper;
 using Npgsql;
 
@@ -273,7 +274,7 @@ public record StoredSession
         Key = Key,
         Title = Title,
         Aliases = Aliases,
-        StartsAt = new DateTimeOffset(DateTime.SpecifyKind(StartsAt, DateTimeKind.Utc)),
+        StartsAt = PostgresTime.Utc(StartsAt),
         DurationMinutes = DurationMinutes,
         Capacity = Capacity,
         JoinUrl = JoinUrl,

@@ -1,8 +1,9 @@
 -- Retention (Storage/RetentionJob): each daily cleanup finds its old rows through an index.
 -- audit_log is already covered by audit_log_at (0001).
 
--- Handled updates by when they were handled (the unhandled ones have inbox_unprocessed).
-create index if not exists inbox_handled on inbox (processed_at) where processed_at is not null;
+-- Handled updates get no index on processed_at: marking an update handled then stays a HOT update
+-- (no index entry to write per message), and the daily cleanup walks the primary key from the oldest
+-- update instead (RetentionJob), where the rows to delete are.
 
 -- Ledger rows in a final state by age; whether their topic still has rows to send is read from
 -- deliveries_pending (0003).

@@ -255,7 +255,7 @@ public sealed partial class InboxProcessor : BackgroundService
 
     private async Task<ChatTurn> WaitForTurnAsync(long chatId, CancellationToken stoppingToken)
     {
-        var pause = TimeSpan.FromMilliseconds(10);
+        var pause = new Backoff(TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(250));
         while (true)
         {
             if (await Retry.UntilDoneAsync(ct => turns.TryBeginAsync(chatId, ct), logger, stoppingToken) is { } turn)
@@ -264,8 +264,7 @@ public sealed partial class InboxProcessor : BackgroundService
             }
 
             // Another instance is handling this chat; what it doesn't get to, this turn will.
-            await Task.Delay(pause, stoppingToken);
-            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromMilliseconds(250).Ticks));
+            await pause.WaitAsync(stoppingToken);
         }
     }
 
