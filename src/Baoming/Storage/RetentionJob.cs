@@ -69,6 +69,15 @@ public sealed partial class RetentionJob(NpgsqlDataSource dataSource, IOptions<R
            and updated_at < now() - @Retention
         """;
 
+    /// <summary>Answered notes, along the primary key (a small table); an unanswered one waits for its answer.</summary>
+    private const string NotesSql = """
+        delete from notes where id in (
+            select id from notes
+             where answered_at < now() - @Retention
+             order by id
+             limit @Batch)
+        """;
+
     [AutomaticRetry(Attempts = 3)]
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -77,7 +86,8 @@ public sealed partial class RetentionJob(NpgsqlDataSource dataSource, IOptions<R
         var deliveries = await DeleteAsync(DeliveriesSql, retention.Deliveries, cancellationToken);
         var auditLog = await DeleteAsync(AuditLogSql, retention.AuditLog, cancellationToken);
         var dialogs = await DeleteAsync(DialogsSql, retention.Dialogs, cancellationToken);
-        LogDeleted(inbox, deliveries, auditLog, dialogs);
+        var notes = await DeleteAsync(NotesSql, retention.Notes, cancellationToken);
+        LogDeleted(inbox, deliveries, auditLog, dialogs, notes);
     }
 
     /// <summary>Runs <paramref name="sql"/> until a batch comes back short; returns the rows deleted.</summary>
@@ -97,8 +107,8 @@ public sealed partial class RetentionJob(NpgsqlDataSource dataSource, IOptions<R
     }
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information,
-        Message = "Retention deleted {Inbox} handled updates, {Deliveries} delivery-ledger rows, {AuditLog} audit entries and {Dialogs} dialogues")]
-    private partial void LogDeleted(int inbox, int deliveries, int auditLog, int dialogs);
+        Message = "Retention deleted {Inbox} handled updates, {Deliveries} delivery-ledger rows, {AuditLog} audit entries, {Dialogs} dialogues and {Notes} answered notes")]
+    private partial void LogDeleted(int inbox, int deliveries, int auditLog, int dialogs, int notes);
 }
 
 /// <summary>

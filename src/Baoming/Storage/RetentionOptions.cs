@@ -31,6 +31,10 @@ public sealed class RetentionOptions
     /// </summary>
     [SettingRange("01:00:00", "3650.00:00:00", ErrorMessage = "Retention:Dialogs must be between 1 hour and 3650 days (e.g. 1 for a day).")]
     public TimeSpan Dialogs { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>Readers' 留言 once answered (unanswered ones stay until someone answers): their own words, kept a year.</summary>
+    [SettingRange("7.00:00:00", "3650.00:00:00", ErrorMessage = "Retention:Notes must be between 7 days and 3650 days (e.g. 365).")]
+    public TimeSpan Notes { get; set; } = TimeSpan.FromDays(365);
 }
 
 [OptionsValidator]

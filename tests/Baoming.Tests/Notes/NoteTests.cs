@@ -195,6 +195,9 @@ public sealed class NoteTests : IAsyncLifetime
     {
         // Act
         var thanks = await ReaderSaysAsync("建议: more sessions on chips", language: "en");
+        // The forwarded note first (it goes out through the ledger, on its own time), so the next answer
+        // the organizer gets is the one to /inbox.
+        await NoteReachesAsync(Organizer, "more sessions on chips");
         var inbox = await bot.AskAsync(Organizer, "/inbox", language: "en");
 
         // Assert

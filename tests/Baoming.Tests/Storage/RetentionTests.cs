@@ -39,6 +39,10 @@ public sealed class RetentionTests
             insert into dialogs (member_id, kind, updated_at) values
                 (1, 'test.long-ago', now() - interval '2 days'),
                 (2, 'test.lately', now() - interval '30 minutes');
+            insert into notes (member_id, text, created_at, answered_at, answered_by, answer) values
+                (1, 'answered long ago', now() - interval '400 days', now() - interval '399 days', 9001, 'ok'),
+                (1, 'answered lately', now() - interval '300 days', now() - interval '299 days', 9001, 'ok'),
+                (1, 'never answered', now() - interval '400 days', null, null, null);
             select 1
             """);
 
@@ -52,6 +56,8 @@ public sealed class RetentionTests
             await bot.QueryAsync<string>("select topic || ' ' || member_id from deliveries where topic like 'test:%' order by 1"));
         Assert.Equal(["test.lately"], await bot.QueryAsync<string>("select action from audit_log where action like 'test.%'"));
         Assert.Equal(["test.lately"], await bot.QueryAsync<string>("select kind from dialogs where kind like 'test.%'"));
+        // A note is kept until answered, then a year: readers' own words are not kept for ever.
+        Assert.Equal(["answered lately", "never answered"], await bot.QueryAsync<string>("select text from notes order by text"));
     }
 
     [Fact]
@@ -122,6 +128,7 @@ public sealed class RetentionTests
     [InlineData("Retention:Deliveries", "1", "Retention:Deliveries must be between 7 days and 3650 days")]
     [InlineData("Retention:AuditLog", "4000", "Retention:AuditLog must be between 1 day and 3650 days")]
     [InlineData("Retention:Dialogs", "00:10:00", "Retention:Dialogs must be between 1 hour and 3650 days")]
+    [InlineData("Retention:Notes", "3", "Retention:Notes must be between 7 days and 3650 days")]
     public void A_setting_out_of_range_stops_start_up_naming_the_key(string key, string value, string expected)
     {
         using var services = new ServiceCollection()
