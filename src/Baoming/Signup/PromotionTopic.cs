@@ -9,7 +9,7 @@ namespace Baoming.Signup;
 /// <summary>
 /// "promoted:&lt;session&gt;:&lt;transaction&gt;": the members one cancellation or capacity change moved up
 /// from the waitlist are told, through the ledger (once, retried, in the fan-out's report like any
-/// notice). Their ledger rows are written with the promotion itself (<c>RegistrationRepository</c>).
+/// notice). Their ledger rows are written with the promotion itself (<c>RegistrationStore</c>).
 /// </summary>
 public sealed class PromotionTopic(SessionRepository sessions, IOptions<CommunityOptions> community) : ITopic
 {

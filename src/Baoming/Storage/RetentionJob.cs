@@ -7,7 +7,7 @@ namespace Baoming.Storage;
 /// <summary>
 /// Deletes, once a day, the rows that have done their work and are older than their
 /// <see cref="RetentionOptions"/> setting: handled updates, delivery-ledger rows of finished topics,
-/// audit entries and abandoned dialogues. Small batches, each its own transaction, so no table is
+/// audit entries, abandoned dialogues and answered notes. Small batches, each its own transaction, so no table is
 /// locked for long and the indexes stay small. Platform: it knows table names, not the features that
 /// write them. Safe to run twice.
 /// </summary>

@@ -44,7 +44,7 @@ public static class TelegramExtensions
         // The inbox's handled updates are deleted by Storage's daily retention job, planted here as before.
         services.AddRetentionSchedule();
         services.AddHostedService(sp => sp.GetRequiredService<InboxProcessor>());
-        // Polling mode; in webhook mode updates arrive through the web endpoint instead (Web/WebhookEndpoint).
+        // Polling mode; in webhook mode updates arrive through the web endpoint instead (Intake/WebhookEndpoint, mapped by MapTelegram).
         services.AddSingleton<PollingLease>();
         services.AddHostedService<Poller>();
         return services;

@@ -1,6 +1,5 @@
 using Baoming.Members;
 using Baoming.Metrics;
-using Baoming.Telegram;
 using Npgsql;
 
 namespace Baoming.Telegram.Intake;

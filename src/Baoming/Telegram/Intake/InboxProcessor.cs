@@ -7,7 +7,6 @@ using Baoming.Messaging;
 using Baoming.Metrics;
 using Baoming.Platform;
 using Baoming.Storage;
-using Baoming.Telegram;
 using Telegram.Bot;
 using Telegram.Bot.Types;
 using Telegram.Bot.Types.Enums;

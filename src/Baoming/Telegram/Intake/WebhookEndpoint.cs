@@ -4,7 +4,6 @@ using Baoming.Hosting;
 using Baoming.Metrics;
 using Baoming.Platform;
 using Baoming.Storage;
-using Baoming.Telegram;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
