@@ -17,6 +17,16 @@ public sealed class CommunityOptions
 
     public TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
 
+    /// <summary>
+    /// Every organizer and admin as SQL, one <c>id</c> column: the configured ones (parameter <c>@staff</c>,
+    /// <see cref="ConfiguredStaff"/>) and those granted a role in chat (<c>member_roles</c>). Reports and
+    /// readers' notes go to them.
+    /// </summary>
+    public const string StaffSql = "select unnest(@staff::bigint[]) as id union select member_id from member_roles";
+
+    /// <summary>The <c>@staff</c> parameter of <see cref="StaffSql"/>.</summary>
+    public long[] ConfiguredStaff() => [.. Admins.Concat(Organizers)];
+
     public static ValidationResult? ValidateZone(string zone, ValidationContext context) =>
         TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _)
             ? ValidationResult.Success

@@ -19,9 +19,9 @@ public sealed class OrganizerReports(
 {
     public async Task SendAsync(TopicKey topic, Func<Texts, Reply> render, CancellationToken cancellationToken)
     {
-        const string Sql = """
+        const string Sql = $"""
             select x.id, m.language_code as LanguageCode
-              from (select unnest(@configured) as id union select member_id from member_roles) x
+              from ({CommunityOptions.StaffSql}) x
               left join members m on m.id = x.id
             """;
         var options = community.CurrentValue;
@@ -29,7 +29,7 @@ public sealed class OrganizerReports(
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         {
             staff = await connection.QueryAsync<(long, string?)>(new CommandDefinition(
-                Sql, new { configured = options.Admins.Concat(options.Organizers).ToArray() }, cancellationToken: cancellationToken));
+                Sql, new { staff = options.ConfiguredStaff() }, cancellationToken: cancellationToken));
         }
 
         foreach (var (id, languageCode) in staff)

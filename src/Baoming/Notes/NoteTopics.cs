@@ -14,11 +14,7 @@ public sealed class NoteTopic(DeliveryLedger ledger, NoteRepository notes, IOpti
 {
     public const string TopicKind = "note";
 
-    // The same staff OrganizerReports writes to: the configured ids and every granted role.
-    private const string StaffSql = """
-        select x.id as member_id, 0::smallint as variant
-          from (select unnest(@configured::bigint[]) as id union select member_id from member_roles) x
-        """;
+    private const string StaffSql = $"select x.id as member_id, 0::smallint as variant from ({CommunityOptions.StaffSql}) x";
 
     public string Kind => TopicKind;
 
@@ -32,7 +28,7 @@ public sealed class NoteTopic(DeliveryLedger ledger, NoteRepository notes, IOpti
         }
 
         var options = community.CurrentValue;
-        await ledger.AddRecipientsAsync(topic, StaffSql, new { configured = options.Admins.Concat(options.Organizers).ToArray() }, cancellationToken);
+        await ledger.AddRecipientsAsync(topic, StaffSql, new { staff = options.ConfiguredStaff() }, cancellationToken);
         return true;
     }
 
