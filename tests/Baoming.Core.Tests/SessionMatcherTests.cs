@@ -1,29 +1,10 @@
 using Baoming.Core.Understanding;
+using static Baoming.Core.Tests.CommunitySessions;
 
 namespace Baoming.Core.Tests;
 
 public sealed class SessionMatcherTests
 {
-    private static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
-
-    private static readonly Session Auto = new()
-    {
-        Id = 1,
-        Key = "auto",
-        Title = "汽车产业的话题交流",
-        Aliases = ["汽车", "车", "auto", "automotive"],
-        StartsAt = new DateTimeOffset(2027, 2, 10, 19, 30, 0, TimeSpan.FromHours(8)),
-    };
-
-    private static readonly Session Metaverse = new()
-    {
-        Id = 2,
-        Key = "metaverse",
-        Title = "到底什么是\"元宇宙\"",
-        Aliases = ["元宇宙", "metaverse", "meta"],
-        StartsAt = new DateTimeOffset(2027, 2, 17, 19, 30, 0, TimeSpan.FromHours(8)),
-    };
-
     // Same evening as Metaverse, to make dates ambiguous.
     private static readonly Session AiChips = new()
     {

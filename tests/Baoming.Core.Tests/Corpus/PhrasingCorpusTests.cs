@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Baoming.Core.Understanding;
 using Xunit.Abstractions;
+using static Baoming.Core.Tests.CommunitySessions;
 
 namespace Baoming.Core.Tests.Corpus;
 
@@ -13,27 +14,6 @@ namespace Baoming.Core.Tests.Corpus;
 public sealed class PhrasingCorpusTests(ITestOutputHelper output)
 {
     private const double RequiredShare = 0.98;
-
-    private static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
-
-    // The two community sessions, as appsettings.sample.json and the test harness have them.
-    private static readonly Session Auto = new()
-    {
-        Id = 1,
-        Key = "auto",
-        Title = "汽车产业的话题交流",
-        Aliases = ["汽车", "车", "auto", "automotive"],
-        StartsAt = new DateTimeOffset(2027, 2, 10, 19, 30, 0, TimeSpan.FromHours(8)),
-    };
-
-    private static readonly Session Metaverse = new()
-    {
-        Id = 2,
-        Key = "metaverse",
-        Title = "到底什么是\"元宇宙\"",
-        Aliases = ["元宇宙", "metaverse", "meta"],
-        StartsAt = new DateTimeOffset(2027, 2, 17, 19, 30, 0, TimeSpan.FromHours(8)),
-    };
 
     private static readonly Session[] Open = [Auto, Metaverse];
 
