@@ -27,6 +27,9 @@ public abstract record Incoming
     /// <summary>A press of an inline button; <see cref="Data"/> is whatever the client sent and may be forged.</summary>
     public sealed record ButtonPress(string? Data) : Incoming;
 
+    /// <summary>A file sent as a document (e.g. an attendance list); <see cref="FileId"/> is the channel's handle to download it.</summary>
+    public sealed record Document(string FileId, string? FileName, long? Size) : Incoming;
+
     /// <summary>A sticker, photo, voice note or anything else without text.</summary>
     public sealed record Other : Incoming;
 }

@@ -11,7 +11,8 @@ public sealed record SessionCounts(Session Session, int Confirmed, int Waitliste
 // Sessions (organizers): /sessions, /newsession, /editsession, /cancelsession.
 public sealed partial class Texts
 {
-    public Reply SessionsOverview(IReadOnlyList<SessionCounts> upcoming, IReadOnlyList<SessionCounts> recent)
+    /// <param name="facts">Lines other features add under a session (show rate, feedback…), by session id.</param>
+    public Reply SessionsOverview(IReadOnlyList<SessionCounts> upcoming, IReadOnlyList<SessionCounts> recent, IReadOnlyDictionary<long, IReadOnlyList<string>>? facts = null)
     {
         var text = new StringBuilder();
         if (upcoming.Count == 0 && recent.Count == 0)
@@ -25,11 +26,11 @@ public sealed partial class Texts
             text.Append(Pick("（无）", "(none)")).Append('\n');
         }
 
-        AppendCounts(text, upcoming);
+        AppendCounts(text, upcoming, facts);
         if (recent.Count > 0)
         {
             text.Append('\n').Append(Pick("🕘 最近结束或取消的场次：", "🕘 Recent and cancelled sessions:")).Append('\n');
-            AppendCounts(text, recent);
+            AppendCounts(text, recent, facts);
         }
 
         text.Append('\n').Append(Pick(
@@ -38,7 +39,7 @@ public sealed partial class Texts
         return Reply.Plain(text.ToString());
     }
 
-    private void AppendCounts(StringBuilder text, IReadOnlyList<SessionCounts> sessions)
+    private void AppendCounts(StringBuilder text, IReadOnlyList<SessionCounts> sessions, IReadOnlyDictionary<long, IReadOnlyList<string>>? facts)
     {
         foreach (var s in sessions)
         {
@@ -53,6 +54,10 @@ public sealed partial class Texts
             }
 
             text.Append('\n');
+            foreach (var line in facts?.GetValueOrDefault(s.Session.Id) ?? [])
+            {
+                text.Append("  ").Append(line).Append('\n');
+            }
         }
     }
 
@@ -61,8 +66,8 @@ public sealed partial class Texts
         "Usage: /newsession KEY DATE TIME MINUTES CAPACITY TITLE\ne.g. /newsession ev 2027-03-03 19:30 90 100 The next decade of EVs\nTimes are Beijing time; capacity 0 means unlimited; KEY is letters, digits, _ and -."));
 
     public Reply EditSessionUsage(string? problem = null) => Reply.Plain(Prefix(problem) + Pick(
-        "用法：/editsession KEY 字段 新值\n字段：title 标题 · time 2027-03-03 19:30 · capacity 名额 · link 入会链接（- 清除）· aliases 别名1,别名2（- 清除）",
-        "Usage: /editsession KEY FIELD VALUE\nfields: title TEXT · time 2027-03-03 19:30 · capacity N · link URL (- to clear) · aliases a,b (- to clear)"));
+        "用法：/editsession KEY 字段 新值\n字段：title 标题 · time 2027-03-03 19:30 · capacity 名额 · link 入会链接（- 清除）· aliases 别名1,别名2（- 清除）\n· questions 报名问题（- 清除）· followup_attended / followup_noshow 会后消息（HTML，- 清除）",
+        "Usage: /editsession KEY FIELD VALUE\nfields: title TEXT · time 2027-03-03 19:30 · capacity N · link URL (- to clear) · aliases a,b (- to clear)\n· questions QUESTIONS (- to clear) · followup_attended / followup_noshow HTML after the session (- to clear)"));
 
     public Reply CancelSessionUsage(string? problem = null) => Reply.Plain(Prefix(problem) + Pick(
         "用法：/cancelsession KEY", "Usage: /cancelsession KEY"));

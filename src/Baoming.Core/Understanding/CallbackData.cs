@@ -31,7 +31,7 @@ public abstract record ButtonAction
 /// <see cref="Export"/> and <see cref="Notes"/>. Telegram allows 1–64 bytes and sends back whatever the client claims,
 /// so parsing accepts only the exact form written here and nothing else.
 /// </summary>
-public static class CallbackData
+public static partial class CallbackData
 {
     /// <summary>Telegram's limit on callback_data, in bytes.</summary>
     public const int MaxBytes = 64;
@@ -62,10 +62,16 @@ public static class CallbackData
         public const string ExportFormat = "ef";
         public const string NoteAnswer = "na";
 
+        // Issue 17's buttons; each feature builds and parses its own in a CallbackData.<Feature>.cs partial.
+        public const string Question = "qa";
+        public const string Joined = "in";
+        public const string Feedback = "fb";
+
         public static IReadOnlyList<string> All { get; } =
         [
             SignUp, Cancel, Calendar, Attend, SessionPage,
             CancelSession, Audience, Send, Stop, NotReached, ExportSession, ExportFormat, NoteAnswer,
+            Question, Joined, Feedback,
         ];
     }
 

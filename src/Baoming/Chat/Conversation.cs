@@ -48,8 +48,25 @@ public sealed class Conversation(
         {
             Incoming.Text text => HandleTextOrDialogueAsync(incoming, text.Content, texts, cancellationToken),
             Incoming.ButtonPress press => HandleButtonAsync(incoming, press.Data, texts, cancellationToken),
-            _ => Task.FromResult(Response.To(incoming.ChatId, texts.TextOnly())),
+            _ => HandleOtherAsync(incoming, texts, cancellationToken),
         };
+    }
+
+    /// <summary>A document, sticker or photo: an open dialogue may want it (an attendance list); else the text-only hint.</summary>
+    private async Task<Response> HandleOtherAsync(Incoming incoming, Texts texts, CancellationToken cancellationToken)
+    {
+        if (dialogues.Count > 0
+            && await dialogueStore.FindAsync(incoming.From.UserId, cancellationToken) is { } open
+            && dialogues.TryGetValue(open.Kind, out var handler))
+        {
+            var role = await roles.GetRoleAsync(incoming.From.UserId, cancellationToken);
+            if (role >= handler.Requires && await handler.HandleOtherAsync(new ChatContext(incoming, texts, role), open.State, cancellationToken) is { } answer)
+            {
+                return answer;
+            }
+        }
+
+        return Response.To(incoming.ChatId, texts.TextOnly());
     }
 
     /// <summary>

@@ -21,6 +21,12 @@ public interface IDialogueHandler
     Role Requires { get; }
 
     Task<Response> HandleAsync(ChatContext context, string text, JsonElement state, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Anything but text while the dialogue is open (a document, a sticker): null leaves it to the
+    /// engine (the text-only hint, the dialogue stays open).
+    /// </summary>
+    Task<Response?> HandleOtherAsync(ChatContext context, JsonElement state, CancellationToken cancellationToken) => Task.FromResult<Response?>(null);
 }
 
 /// <summary>

@@ -9,7 +9,7 @@ using Baoming.Core.Understanding;
 namespace Baoming.Sessions;
 
 /// <summary><c>/sessions</c>: upcoming sessions, then those of the last weeks and the cancelled ones, with seat counts.</summary>
-public sealed class SessionsCommand(SessionRepository sessions, TimeProvider time) : IChatCommand
+public sealed class SessionsCommand(SessionRepository sessions, IEnumerable<ISessionFacts> factSources, TimeProvider time) : IChatCommand
 {
     private const int MaxEach = 15;
 
@@ -26,7 +26,17 @@ public sealed class SessionsCommand(SessionRepository sessions, TimeProvider tim
         var all = await sessions.ListWithSourceAsync(cancellationToken);
         var upcoming = all.Where(s => s.Session.IsOpenAt(now)).OrderBy(s => s.Session.StartsAt).Take(MaxEach).ToList();
         var recent = all.Where(s => !s.Session.IsOpenAt(now) && s.Session.StartsAt > now - RecentWindow).Take(MaxEach).ToList();
-        return context.Reply(context.Texts.SessionsOverview(upcoming, recent));
+        var ids = upcoming.Concat(recent).Select(s => s.Session.Id).ToList();
+        var facts = new Dictionary<long, IReadOnlyList<string>>();
+        foreach (var source in factSources)
+        {
+            foreach (var (id, lines) in await source.DescribeAsync(ids, context.Texts, cancellationToken))
+            {
+                facts[id] = [.. facts.GetValueOrDefault(id) ?? [], .. lines];
+            }
+        }
+
+        return context.Reply(context.Texts.SessionsOverview(upcoming, recent, facts));
     }
 }
 
@@ -88,6 +98,7 @@ public sealed class EditSessionCommand(
     SessionRepository sessions,
     ISessionSeats seats,
     SessionLifecycle lifecycle,
+    IEnumerable<ISessionEditField> fields,
     AuditLog audit,
     IOptions<CommunityOptions> community,
     TimeProvider time) : IChatCommand
@@ -162,6 +173,9 @@ public sealed class EditSessionCommand(
 
             case "capacity":
                 return await SetCapacityAsync(context, found, value, cancellationToken);
+
+            case var other when fields.FirstOrDefault(f => f.Name == other) is { } plugged:
+                return await plugged.EditAsync(context, found, value, cancellationToken);
 
             default:
                 return context.Reply(texts.EditSessionUsage(texts.InputProblem(InputError.UnknownField, field)));

@@ -34,6 +34,27 @@ public sealed class SessionConfig
 
     /// <summary>Overrides <c>Reminders:Offsets</c> for this session.</summary>
     public List<TimeSpan>? ReminderOffsets { get; set; }
+
+    /// <summary>Asked one by one after the seat is taken (Questions feature).</summary>
+    [ValidateEnumeratedItems]
+    public List<SessionQuestionConfig> Questions { get; set; } = [];
+
+    /// <summary>Telegram HTML sent after the session to those who came (AfterSession feature).</summary>
+    public string? FollowUpAttended { get; set; }
+
+    /// <summary>Telegram HTML sent after the session to confirmed members who did not come.</summary>
+    public string? FollowUpNoShow { get; set; }
+}
+
+/// <summary>One question of <c>Sessions:N:Questions</c>: free text when <see cref="Choices"/> is empty, else one of the choices.</summary>
+public sealed class SessionQuestionConfig
+{
+    [Required(ErrorMessage = "Sessions:N:Questions:M:Text is required.")]
+    public string Text { get; set; } = "";
+
+    public List<string> Choices { get; set; } = [];
+
+    public bool Required { get; set; }
 }
 
 public sealed class SessionCatalogOptions

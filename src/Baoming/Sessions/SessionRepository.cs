@@ -82,6 +82,15 @@ public sealed class SessionRepository(NpgsqlDataSource dataSource, TimeProvider 
         return row is null ? null : (row.ToSession(), row.Confirmed);
     }
 
+    /// <summary>The ids of the sessions with these keys (those that exist).</summary>
+    public async Task<IReadOnlyDictionary<string, long>> IdsByKeyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        const string Sql = "select key, id from sessions where key = any(@keys)";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string Key, long Id)>(new CommandDefinition(Sql, new { keys = keys.ToArray() }, cancellationToken: cancellationToken));
+        return rows.ToDictionary(r => r.Key, r => r.Id, StringComparer.Ordinal);
+    }
+
     /// <summary>Drops the cached open-sessions list after a change made elsewhere (a cancellation, an edit).</summary>
     public void ForgetCached() => openCache = null;
 

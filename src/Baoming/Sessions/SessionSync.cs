@@ -8,6 +8,7 @@ namespace Baoming.Sessions;
 /// </summary>
 public sealed partial class SessionSync(
     SessionRepository sessions,
+    IEnumerable<ISessionConfigHook> hooks,
     IOptions<SessionCatalogOptions> options,
     ILogger<SessionSync> logger)
 {
@@ -20,6 +21,12 @@ public sealed partial class SessionSync(
             // follow-up runner carries them out once the bot is up (the job storage is not needed here).
             await sessions.UpsertAsync(configured, cancellationToken);
             LogSynced(configured.Count);
+            var ids = await sessions.IdsByKeyAsync([.. configured.Select(c => c.Key)], cancellationToken);
+            IReadOnlyList<(long, SessionConfig)> synced = [.. configured.Select(c => (ids[c.Key], c))];
+            foreach (var hook in hooks)
+            {
+                await hook.SyncedAsync(synced, cancellationToken);
+            }
         }
     }
 

@@ -23,9 +23,12 @@ public static class UpdateMapper
                     return null;
                 }
 
-                return message.Text is { } text
-                    ? new Incoming.Text(text) { From = sender, ChatId = message.Chat.Id, IsPrivate = isPrivate }
-                    : new Incoming.Other { From = sender, ChatId = message.Chat.Id, IsPrivate = isPrivate };
+                return message switch
+                {
+                    { Text: { } text } => new Incoming.Text(text) { From = sender, ChatId = message.Chat.Id, IsPrivate = isPrivate },
+                    { Document: { } document } => new Incoming.Document(document.FileId, document.FileName, document.FileSize) { From = sender, ChatId = message.Chat.Id, IsPrivate = isPrivate },
+                    _ => new Incoming.Other { From = sender, ChatId = message.Chat.Id, IsPrivate = isPrivate },
+                };
 
             case { CallbackQuery: { From: { IsBot: false } from } query }:
                 return new Incoming.ButtonPress(query.Data)

@@ -18,7 +18,8 @@ public sealed class DependencyDirectionTests
     [
         "Platform", "Community", "Messaging", "Storage", "Metrics", "Jobs", "FollowUps", "Delivery",
         "Members", "Audit", "Chat",
-        "Sessions", "Signup", "Export", "Reminders", "Broadcasts", "Roles", "Notes",
+        "Sessions", "Signup", "Export", "Attendance", "Reminders", "Broadcasts", "Roles", "Notes",
+        "Questions", "Feedback", "AfterSession", "History",
         "Telegram", "Web", "Hosting", "Shell", "Cli", "",
     ];
 
