@@ -56,12 +56,16 @@ public sealed class ReminderRulesTests
     }
 
     [Fact]
-    public void Duplicate_zero_and_negative_offsets_are_ignored()
+    public void Duplicate_and_negative_offsets_are_ignored_and_zero_is_the_starting_now_slot()
     {
         var now = new DateTimeOffset(2027, 1, 20, 12, 0, 0, TimeSpan.FromHours(8));
+        var session = SessionAt(now.AddDays(7));
 
-        var slots = ReminderRules.Slots(SessionAt(now.AddDays(7)), [TimeSpan.FromHours(1), TimeSpan.FromHours(1), TimeSpan.Zero, TimeSpan.FromHours(-2)], now);
+        var slots = ReminderRules.Slots(session, [TimeSpan.FromHours(1), TimeSpan.FromHours(1), TimeSpan.Zero, TimeSpan.FromHours(-2)], now);
 
-        Assert.Equal([TimeSpan.FromHours(1)], slots.Select(s => s.Offset));
+        Assert.Equal([TimeSpan.FromHours(1), TimeSpan.Zero], slots.Select(s => s.Offset));
+        Assert.Equal(session.StartsAt, slots[1].DueAt);
+        Assert.True(ReminderRules.IsStartingNow(slots[1].Offset));
+        Assert.False(ReminderRules.IsStartingNow(slots[0].Offset));
     }
 }

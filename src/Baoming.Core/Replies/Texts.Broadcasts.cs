@@ -31,29 +31,40 @@ public sealed partial class Texts
         [
             [new Button(Pick("某一场的已报名者", "One session's confirmed members"), CallbackData.Broadcasts.ChooseAudience(Audience.Confirmed))],
             [new Button(Pick("某一场的候补名单", "One session's waitlist"), CallbackData.Broadcasts.ChooseAudience(Audience.Waitlisted))],
+            [new Button(Pick("某一场来了的人", "Those who came to a session"), CallbackData.Broadcasts.ChooseAudience(Audience.Attended))],
+            [new Button(Pick("某一场报名了却没来的人", "A session's confirmed no-shows"), CallbackData.Broadcasts.ChooseAudience(Audience.NoShows))],
             [new Button(Pick($"所有近期场次的报名者（{upcoming} 人）", $"Everyone signed up for an upcoming session ({upcoming})"), CallbackData.Broadcasts.ChooseAudience(Audience.Upcoming))],
             [new Button(Pick($"所有用过机器人的人（{everyone} 人）", $"Everyone who ever started the bot ({everyone})"), CallbackData.Broadcasts.ChooseAudience(Audience.Everyone))],
         ]);
 
-    public Reply BroadcastChooseSession(Audience audience, IReadOnlyList<SessionCounts> sessions)
+    /// <summary>The sessions to choose from for a per-session audience, each with that audience's size there.</summary>
+    public Reply BroadcastChooseSession(Audience audience, IReadOnlyList<(Session Session, int Count)> sessions)
     {
         if (sessions.Count == 0)
         {
-            return Reply.Plain(Pick("没有可选的场次。", "There are no sessions to choose from."));
+            return Reply.Plain(audience.IsByAttendance()
+                ? Pick("还没有已经开始的场次可选。", "No session has started yet.")
+                : Pick("没有可选的场次。", "There are no sessions to choose from."));
         }
 
-        var isWaitlist = audience == Audience.Waitlisted;
+        var question = audience switch
+        {
+            Audience.Waitlisted => Pick("发给哪一场的候补名单？", "The waitlist of which session?"),
+            Audience.Attended => Pick("发给哪一场来了的人？", "Those who came to which session?"),
+            Audience.NoShows => Pick("发给哪一场报名了却没来的人？", "The no-shows of which session?"),
+            _ => Pick("发给哪一场的已报名者？", "The confirmed members of which session?"),
+        };
         return Reply.WithButtons(
-            Pick(isWaitlist ? "发给哪一场的候补名单？" : "发给哪一场的已报名者？", isWaitlist ? "The waitlist of which session?" : "The confirmed members of which session?"),
-            sessions.Select(s => new Button(
-                $"{s.Session.Title}（{Day(s.Session)}）· {(isWaitlist ? s.Waitlisted : s.Confirmed)}",
-                CallbackData.Broadcasts.ChooseAudience(audience, s.Session.Id))));
+            question,
+            sessions.Select(s => new Button($"{s.Session.Title}（{Day(s.Session)}）· {s.Count}", CallbackData.Broadcasts.ChooseAudience(audience, s.Session.Id))));
     }
 
     public string AudienceName(Audience audience, string? sessionTitle) => audience switch
     {
         Audience.Confirmed => Pick($"「{sessionTitle}」的已报名者", $"confirmed members of \"{sessionTitle}\""),
         Audience.Waitlisted => Pick($"「{sessionTitle}」的候补名单", $"the waitlist of \"{sessionTitle}\""),
+        Audience.Attended => Pick($"「{sessionTitle}」来了的人", $"those who came to \"{sessionTitle}\""),
+        Audience.NoShows => Pick($"「{sessionTitle}」报名了却没来的人", $"the confirmed no-shows of \"{sessionTitle}\""),
         Audience.Upcoming => Pick("所有近期场次的报名者", "everyone signed up for an upcoming session"),
         _ => Pick("所有用过机器人的人", "everyone who ever started the bot"),
     };

@@ -6,8 +6,12 @@ namespace Baoming.Core.Replies;
 // Notices the jobs send: reminders, a session moved or cancelled, promotions off the waitlist, delivery reports.
 public sealed partial class Texts
 {
-    /// <summary>A reminder before a session: the join link only for confirmed members, never the waitlisted.</summary>
-    public Reply Reminder(Session session, TimeSpan before, bool isConfirmed)
+    /// <summary>
+    /// A reminder before a session: the join link only for confirmed members, never the waitlisted.
+    /// <paramref name="joinUrl"/> replaces the session's own link (a member's personal link, or the
+    /// fan-out's placeholder for it); null means the session's.
+    /// </summary>
+    public Reply Reminder(Session session, TimeSpan before, bool isConfirmed, string? joinUrl = null)
     {
         var text = new StringBuilder(Pick($"⏰ 提醒：选题会还有 {Span(before)}开始", $"⏰ Reminder: starts in {Span(before)}")).Append('\n')
             .Append('「').Append(session.Title).Append("」\n")
@@ -20,7 +24,7 @@ public sealed partial class Texts
 
         if (!string.IsNullOrEmpty(session.JoinUrl))
         {
-            text.Append(Pick("入会链接：", "Join link: ")).Append(session.JoinUrl).Append('\n');
+            text.Append(Pick("入会链接：", "Join link: ")).Append(joinUrl ?? session.JoinUrl).Append('\n');
         }
 
         return new Reply(text.ToString().TrimEnd(),
@@ -28,6 +32,23 @@ public sealed partial class Texts
             [new Button(Pick("👍 我会参加", "👍 I'll be there"), CallbackData.Attend(session.Id)), CantComeButton(session)],
             [CalendarButton(session)],
         ]);
+    }
+
+    /// <summary>
+    /// The "starting now" message (the reminder slot at offset 0), for confirmed members only: the join
+    /// link (personal when <paramref name="joinUrl"/> says so) and 我已入会, which records attendance.
+    /// </summary>
+    public Reply StartingNow(Session session, string? joinUrl = null)
+    {
+        var text = new StringBuilder(Pick("🔴 选题会现在开始！", "🔴 Starting now!")).Append('\n')
+            .Append('「').Append(session.Title).Append("」\n");
+        if (!string.IsNullOrEmpty(session.JoinUrl))
+        {
+            text.Append(Pick("入会链接：", "Join link: ")).Append(joinUrl ?? session.JoinUrl).Append('\n');
+        }
+
+        text.Append(Pick("进入会议后请点「我已入会」，方便组织者统计出席。", "Once you're in, tap \"I've joined\" so the organizers know you came."));
+        return Reply.WithButtons(text.ToString(), [JoinedButton(session)]);
     }
 
     private Button CantComeButton(Session session) => new(Pick("🙅 来不了了", "🙅 Can't make it"), CallbackData.Cancel(session.Id));
@@ -55,9 +76,11 @@ public sealed partial class Texts
         $"📊 {what}\n已送达 {sent} · 已屏蔽机器人 {blocked} · 失败 {failed} · 结果未知 {unknown}",
         $"📊 {what}\nDelivered {sent} · blocked the bot {blocked} · failed {failed} · unknown {unknown}"));
 
-    public string ReminderReportTitle(Session session, TimeSpan before) => Pick(
-        $"提醒已发出：「{session.Title}」（提前 {Span(before)}）",
-        $"Reminder sent: \"{session.Title}\" ({Span(before)} before)");
+    public string ReminderReportTitle(Session session, TimeSpan before) => before == TimeSpan.Zero
+        ? Pick($"开始通知已发出：「{session.Title}」", $"Starting-now message sent: \"{session.Title}\"")
+        : Pick(
+            $"提醒已发出：「{session.Title}」（提前 {Span(before)}）",
+            $"Reminder sent: \"{session.Title}\" ({Span(before)} before)");
 
     /// <summary>"1 天", "1 小时", "30 分钟" / "1 day", "1 hour", "30 minutes".</summary>
     public string Span(TimeSpan span)

@@ -34,8 +34,10 @@ public sealed partial class Texts
         }
 
         text.Append('\n').Append(Pick(
-            "命令：/newsession 新建 · /editsession 修改 · /cancelsession 取消 · /broadcast 群发",
-            "Commands: /newsession · /editsession · /cancelsession · /broadcast"));
+            "命令：/newsession 新建 · /editsession 修改 · /cancelsession 取消 · /broadcast 群发\n" +
+            "会后：/answers KEY 报名问题 · /attendance KEY 导入出席 · /feedback KEY 反馈 · /member @用户 成员记录",
+            "Commands: /newsession · /editsession · /cancelsession · /broadcast\n" +
+            "After: /answers KEY · /attendance KEY · /feedback KEY · /member @user"));
         return Reply.Plain(text.ToString());
     }
 

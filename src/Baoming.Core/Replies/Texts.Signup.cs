@@ -66,14 +66,16 @@ public sealed partial class Texts
 
     public Button SignUpButton(Session session) => TitledButton(Pick("报名：", "Sign up: "), session, CallbackData.SignUp(session.Id));
 
-    public Reply Confirmed(Session session, bool includeJoinUrl)
+    /// <param name="joinUrl">The member's own link when it is personal; the session's otherwise.</param>
+    public Reply Confirmed(Session session, bool includeJoinUrl, string? joinUrl = null)
     {
+        joinUrl ??= session.JoinUrl;
         var text = new StringBuilder(Pick("✅ 报名成功！", "✅ You're signed up!")).Append('\n')
             .Append('「').Append(session.Title).Append("」\n")
             .Append(Pick("时间：", "Time: ")).Append(When(session)).Append('\n');
-        if (includeJoinUrl && !string.IsNullOrEmpty(session.JoinUrl))
+        if (includeJoinUrl && !string.IsNullOrEmpty(joinUrl))
         {
-            text.Append(Pick("入会链接：", "Join link: ")).Append(session.JoinUrl).Append('\n');
+            text.Append(Pick("入会链接：", "Join link: ")).Append(joinUrl).Append('\n');
         }
 
         text.Append(Pick("开始前我们会提醒你。发送「取消报名」可以取消。", "We'll remind you before it starts. Send \"cancel\" to cancel."));
@@ -130,7 +132,8 @@ public sealed partial class Texts
         sessions.Select(s => new Button(
             Pick($"取消：{s.Title}（{Day(s)}）", $"Cancel: {s.Title} ({Day(s)})"), CallbackData.Cancel(s.Id))));
 
-    public Reply MySignups(IReadOnlyList<MemberSignup> signups)
+    /// <summary>The member's sign-ups; <paramref name="buttons"/> are features' own (e.g. 修改回答), one per row.</summary>
+    public Reply MySignups(IReadOnlyList<MemberSignup> signups, IReadOnlyList<Button>? buttons = null)
     {
         if (signups.Count == 0)
         {
@@ -150,7 +153,7 @@ public sealed partial class Texts
         }
 
         text.Append(Pick("发送「取消报名」可以取消。", "Send \"cancel\" to cancel one."));
-        return Reply.Plain(text.ToString());
+        return Reply.WithButtons(text.ToString(), buttons ?? []);
     }
 
     /// <summary>The card a deep link (<c>/start KEY</c>) opens onto.</summary>

@@ -143,8 +143,9 @@ public static partial class CallbackData
     }
 
     /// <summary>
-    /// "ba:c" (then a session), "ba:c:42", "ba:w:42", "ba:u", "ba:e" choose the audience; "bs:7:now",
-    /// "bs:7:at", "bs:7:x" send, schedule or drop draft 7; "bc:7" stops it; "bn:7" lists who it did not reach.
+    /// "ba:c" (then a session), "ba:c:42", "ba:w:42", "ba:a:42" (attended), "ba:n:42" (no-shows), "ba:u", "ba:e"
+    /// choose the audience; "bs:7:now", "bs:7:at", "bs:7:x" send, schedule or drop draft 7; "bc:7" stops it;
+    /// "bn:7" lists who it did not reach.
     /// </summary>
     public static class Broadcasts
     {
@@ -172,7 +173,7 @@ public static partial class CallbackData
 
         public static string NotReached(long broadcastId) => Build(Prefixes.NotReached, broadcastId);
 
-        /// <summary>The payload after "ba:": "c", "w", "u", "e", or "c:42" / "w:42" for one session's members.</summary>
+        /// <summary>The payload after "ba:": "c", "w", "a", "n", "u", "e", or "c:42" / "w:42" / "a:42" / "n:42" for one session's members.</summary>
         public static bool TryParseAudience(string? payload, out Audience audience, out long? sessionId)
         {
             sessionId = null;
@@ -185,7 +186,7 @@ public static partial class CallbackData
 
             if (parts.Length == 2)
             {
-                if (!TryParseId(parts[1], out var id) || audience is Audience.Upcoming or Audience.Everyone)
+                if (!TryParseId(parts[1], out var id) || !audience.IsPerSession())
                 {
                     return false;
                 }
@@ -208,11 +209,14 @@ public static partial class CallbackData
         /// <summary>The payload after "bc:" or "bn:": the broadcast.</summary>
         public static bool TryParseBroadcast(string? payload, out long broadcastId) => TryParseId(payload, out broadcastId);
 
+        // Buttons in chats carry these codes: none may change.
         private static string Code(Audience audience) => audience switch
         {
             Audience.Confirmed => "c",
             Audience.Waitlisted => "w",
             Audience.Upcoming => "u",
+            Audience.Attended => "a",
+            Audience.NoShows => "n",
             _ => "e",
         };
 
@@ -223,9 +227,11 @@ public static partial class CallbackData
                 "c" => Audience.Confirmed,
                 "w" => Audience.Waitlisted,
                 "u" => Audience.Upcoming,
+                "a" => Audience.Attended,
+                "n" => Audience.NoShows,
                 _ => Audience.Everyone,
             };
-            return code is "c" or "w" or "u" or "e";
+            return code is "c" or "w" or "u" or "e" or "a" or "n";
         }
     }
 

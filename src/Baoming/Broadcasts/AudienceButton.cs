@@ -7,8 +7,8 @@ using Baoming.Sessions;
 namespace Baoming.Broadcasts;
 
 /// <summary>
-/// "ba:u", "ba:e", "ba:c:42", "ba:w:42" (and "ba:c"/"ba:w", which ask for the session): an audience
-/// was chosen; unless it is empty, the organizer's next message is the broadcast's text.
+/// "ba:u", "ba:e", "ba:c:42", "ba:w:42", "ba:a:42", "ba:n:42" (and "ba:c"/"ba:w"/"ba:a"/"ba:n", which ask for
+/// the session): an audience was chosen; unless it is empty, the organizer's next message is the broadcast's text.
 /// </summary>
 public sealed class AudienceButton(BroadcastRepository broadcasts, SessionRepository sessions, DialogueStore dialogues, TimeProvider time) : IButtonHandler
 {
@@ -28,16 +28,16 @@ public sealed class AudienceButton(BroadcastRepository broadcasts, SessionReposi
 
         var now = time.GetUtcNow();
         string? title = null;
-        if (audience is Audience.Confirmed or Audience.Waitlisted)
+        if (audience.IsPerSession())
         {
             if (sessionId is null)
             {
-                var choices = (await sessions.ListWithSourceAsync(cancellationToken))
-                    .Where(s => s.Session.IsOpenAt(now)).OrderBy(s => s.Session.StartsAt).Take(MaxSessions).ToList();
-                return context.Reply(context.Texts.BroadcastChooseSession(audience, choices));
+                return context.Reply(context.Texts.BroadcastChooseSession(audience, await ChoicesAsync(audience, now, cancellationToken)));
             }
 
-            if (await sessions.FindAsync(sessionId.Value, cancellationToken) is not { } session)
+            // Who came is known only once a session has started: a forged button for a later one is stale.
+            if (await sessions.FindAsync(sessionId.Value, cancellationToken) is not { } session
+                || (audience.IsByAttendance() && (session.IsCancelled || session.StartsAt > now)))
             {
                 return null;
             }
@@ -55,5 +55,28 @@ public sealed class AudienceButton(BroadcastRepository broadcasts, SessionReposi
         await dialogues.OpenAsync(context.MemberId, BroadcastDialogues.Text,
             BroadcastDialogues.Write(new BroadcastDialogues.TextState(AudienceNames.Of(audience), sessionId)), cancellationToken);
         return context.Reply(context.Texts.BroadcastAskText(name, count));
+    }
+
+    /// <summary>
+    /// Upcoming sessions, soonest first, for their confirmed members or waitlist; sessions that have started,
+    /// latest first, for those who came or did not.
+    /// </summary>
+    private async Task<IReadOnlyList<(Session Session, int Count)>> ChoicesAsync(Audience audience, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var all = await sessions.ListWithSourceAsync(cancellationToken);
+        if (!audience.IsByAttendance())
+        {
+            return [.. all.Where(s => s.Session.IsOpenAt(now)).OrderBy(s => s.Session.StartsAt).Take(MaxSessions)
+                .Select(s => (s.Session, audience == Audience.Waitlisted ? s.Waitlisted : s.Confirmed))];
+        }
+
+        var started = all.Where(s => !s.Session.IsCancelled && s.Session.StartsAt <= now).OrderByDescending(s => s.Session.StartsAt).Take(MaxSessions);
+        var choices = new List<(Session, int)>();
+        foreach (var s in started)
+        {
+            choices.Add((s.Session, await broadcasts.CountAudienceAsync(audience, s.Session.Id, now, cancellationToken)));
+        }
+
+        return choices;
     }
 }

@@ -58,6 +58,9 @@ public sealed class BroadcastRepository(NpgsqlDataSource dataSource)
         left join sessions s on s.id = b.session_id
         """;
 
+    /// <summary>Attendance means something only once the session has started: before, nobody has come yet.</summary>
+    private const string StartedSql = "exists (select 1 from sessions s where s.id = r.session_id and s.starts_at <= @now)";
+
     /// <summary>
     /// The recipients of an audience, as the ledger wants them (<c>member_id, variant</c>); parameters
     /// <c>@sessionId</c> and <c>@now</c>. Each member appears once.
@@ -66,6 +69,14 @@ public sealed class BroadcastRepository(NpgsqlDataSource dataSource)
     {
         Audience.Confirmed => "select member_id, 0::smallint as variant from registrations where session_id = @sessionId and status = 'confirmed'",
         Audience.Waitlisted => "select member_id, 0::smallint as variant from registrations where session_id = @sessionId and status = 'waitlisted'",
+        Audience.Attended => $"""
+            select r.member_id, 0::smallint as variant from registrations r
+             where r.session_id = @sessionId and {SessionAttendance.AttendedSql} and {StartedSql}
+            """,
+        Audience.NoShows => $"""
+            select r.member_id, 0::smallint as variant from registrations r
+             where r.session_id = @sessionId and {SessionAttendance.NoShowSql} and {StartedSql}
+            """,
         Audience.Upcoming => """
             select distinct r.member_id, 0::smallint as variant
               from registrations r join sessions s on s.id = r.session_id

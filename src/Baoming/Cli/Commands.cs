@@ -62,6 +62,7 @@ public static class Commands
         root.Subcommands.Add(sessions);
 
         root.Subcommands.Add(RequireExportArguments(ExportCommand.Build()));
+        root.Subcommands.Add(AttendanceCommand.Build());
 
         return root;
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Dapper;
 using Npgsql;
 
@@ -73,6 +74,10 @@ public sealed class DeliveryLedger(NpgsqlDataSource dataSource)
     /// </summary>
     public static string StateColumnSql(TopicKey topic) =>
         $"(select d.state from deliveries d where d.topic = '{topic}' and d.member_id = r.member_id)";
+
+    /// <summary><see cref="StateColumnSql(TopicKey)"/> on the rows of one session only (a reminder slot, a follow-up), null on the others.</summary>
+    public static string StateColumnSql(long sessionId, TopicKey topic) =>
+        string.Create(CultureInfo.InvariantCulture, $"case when r.session_id = {sessionId} then {StateColumnSql(topic)} end");
 
     /// <summary>The exclusive right to run <paramref name="topic"/>'s fan-out, or null if another run holds it.</summary>
     public async Task<IAsyncDisposable?> TryLeaseAsync(TopicKey topic, CancellationToken cancellationToken)

@@ -22,6 +22,12 @@ public interface ITopic
     /// <summary>The message for one wording and language; called once per (variant, language) and cached.</summary>
     Task<Reply> RenderAsync(TopicKey topic, short variant, Language language, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The message for one recipient, made from the cached rendering just before it is sent (a personal join
+    /// link). Synchronous and cheap: it runs once per send. By default the rendering itself, untouched.
+    /// </summary>
+    Reply ForRecipient(TopicKey topic, Reply rendered, long memberId) => rendered;
+
     /// <summary>Called once the ledger holds no pending rows for the topic.</summary>
     Task CompletedAsync(TopicKey topic, DeliveryStats stats, CancellationToken cancellationToken);
 
@@ -139,7 +145,7 @@ public sealed partial class FanOut(
                 // Claimed while this batch goes out: a claim on a big topic can take longer than the
                 // limiter's lead, and the send slots it took would be lost.
                 claiming = ClaimAsync(run);
-                await DispatchAsync(run, claimed, replies, cancellationToken);
+                await DispatchAsync(run, handler, claimed, replies, cancellationToken);
                 claimed = await claiming;
                 claiming = null;
                 await reporting;
@@ -254,7 +260,7 @@ public sealed partial class FanOut(
     /// finished so far are written back, in one round trip. Returns once the last send has started,
     /// with the sends still running; on a shutdown, rows not started stay claimed for the release.
     /// </summary>
-    private async Task DispatchAsync(Run run, IReadOnlyList<Claimed> claimed, Dictionary<(short, Language), Reply> replies, CancellationToken cancellationToken)
+    private async Task DispatchAsync(Run run, ITopic handler, IReadOnlyList<Claimed> claimed, Dictionary<(short, Language), Reply> replies, CancellationToken cancellationToken)
     {
         foreach (var chunk in claimed.Chunk(limiter.BatchSize))
         {
@@ -269,7 +275,7 @@ public sealed partial class FanOut(
                 // Not started: a newer run took the claim back (this run's lock went with its connection).
                 if (started.Contains(row.Id))
                 {
-                    run.Started(row.Id, SendOneAsync(run, row, reservation, i, replies[(row.Variant, Languages.FromTelegramCode(row.LanguageCode))]));
+                    run.Started(row.Id, SendOneAsync(run, handler, row, reservation, i, replies[(row.Variant, Languages.FromTelegramCode(row.LanguageCode))]));
                 }
                 else
                 {
@@ -301,7 +307,7 @@ public sealed partial class FanOut(
         }
     }
 
-    private async Task SendOneAsync(Run run, Claimed row, RateLimiter.Reservation reservation, int slot, Reply reply)
+    private async Task SendOneAsync(Run run, ITopic handler, Claimed row, RateLimiter.Reservation reservation, int slot, Reply reply)
     {
         Completion completion;
         try
@@ -311,7 +317,7 @@ public sealed partial class FanOut(
             // it midway would leave its outcome unknown.
             await limiter.WaitForSlotAsync(reservation, slot, CancellationToken.None);
             await limiter.PaceChatAsync(row.MemberId, CancellationToken.None);
-            var outcome = await messenger.SendAsync(new Outgoing(row.MemberId, reply), CancellationToken.None);
+            var outcome = await messenger.SendAsync(new Outgoing(row.MemberId, handler.ForRecipient(run.Topic, reply, row.MemberId)), CancellationToken.None);
             completion = new Completion(row.Id, DeliveryStates.FromSend(outcome.Status), outcome.MessageId);
         }
         catch (Exception e)

@@ -1,15 +1,20 @@
+using Baoming.AfterSession;
+using Baoming.Attendance;
 using Baoming.Audit;
 using Baoming.Broadcasts;
 using Baoming.Chat;
 using Baoming.Community;
 using Baoming.Delivery;
 using Baoming.Export;
+using Baoming.Feedback;
 using Baoming.FollowUps;
+using Baoming.History;
 using Baoming.Jobs;
 using Baoming.Members;
 using Baoming.Metrics;
 using Baoming.Notes;
 using Baoming.Platform;
+using Baoming.Questions;
 using Baoming.Reminders;
 using Baoming.Roles;
 using Baoming.Sessions;
@@ -170,7 +175,8 @@ public static class BaomingHost
         services.AddAudit();
         services.AddChat();
 
-        // Features.
+        // Features. Their export columns come in this order: a feature added later is added below, so
+        // the columns already documented keep their places.
         services.AddSessions(configuration);
         services.AddSignup();
         services.AddExport();
@@ -178,12 +184,17 @@ public static class BaomingHost
         services.AddBroadcasts();
         services.AddRoles();
         services.AddNotes();
+        services.AddAttendance();
+        services.AddQuestions();
+        services.AddAfterSession();
+        services.AddFeedback();
+        services.AddHistory();
         return services;
     }
 
     /// <summary>The Hangfire server and what only a job-running verb does (<c>run</c>; <c>shell</c> on its own database).</summary>
     public static IServiceCollection AddJobRunners(this IServiceCollection services) =>
-        services.AddJobServer().AddReminderPlanting();
+        services.AddJobServer().AddReminderPlanting().AddAfterSessionPlanting();
 
     /// <summary>Whether the database is Baoming's own private cluster (<c>ConnectionStrings:Postgres</c> empty), not one it was pointed at.</summary>
     public static bool UsesEmbeddedDatabase(IConfiguration configuration) => string.IsNullOrEmpty(configuration.GetConnectionString("Postgres"));

@@ -1,3 +1,4 @@
+using Baoming.Attendance;
 using Baoming.Metrics;
 using Baoming.Platform;
 using Baoming.Telegram;
@@ -18,6 +19,7 @@ public static class BotWeb
         app.MapBotHealth();
         app.MapBaomingMetrics();
         app.MapBotDashboard();
+        app.MapAttendance();
         app.MapTelegram();
         return app;
     }

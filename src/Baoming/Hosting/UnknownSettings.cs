@@ -1,6 +1,7 @@
 using System.Collections;
 using System.ComponentModel;
 using System.Reflection;
+using Baoming.AfterSession;
 using Baoming.Community;
 using Baoming.Delivery;
 using Baoming.Jobs;
@@ -31,6 +32,7 @@ public static class UnknownSettings
         (HttpOptions.Section, [typeof(HttpOptions)]),
         (EmbeddedPostgresOptions.SectionName, [typeof(EmbeddedPostgresOptions)]),
         (RetentionOptions.Section, [typeof(RetentionOptions)]),
+        (AfterSessionOptions.Section, [typeof(AfterSessionOptions)]),
         ("Sessions", [typeof(List<SessionConfig>)]),
     ];
 

@@ -15,6 +15,22 @@ public enum SendStatus
     Deferred,
 }
 
+/// <summary>How a download of a file a member sent ended: <see cref="Done"/> with the bytes, or why not.</summary>
+public enum DownloadStatus
+{
+    Done,
+
+    /// <summary>Larger than the caller's limit (or the channel's own): nothing was kept.</summary>
+    TooBig,
+    Failed,
+
+    /// <summary>The channel cannot receive files (the shell).</summary>
+    NotSupported,
+}
+
+/// <summary>A downloaded file: <see cref="Content"/> is set only when <see cref="Status"/> is <see cref="DownloadStatus.Done"/>.</summary>
+public sealed record Download(DownloadStatus Status, byte[]? Content = null);
+
 public readonly record struct SendOutcome(SendStatus Status, long? MessageId = null)
 {
     public static SendOutcome Sent(long messageId) => new(SendStatus.Sent, messageId);
@@ -46,6 +62,12 @@ public interface IMessenger
 
     /// <summary>Ends a button press's spinner, with a short notice (Telegram: answerCallbackQuery).</summary>
     Task AnswerButtonAsync(string buttonPressId, string? notice, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The content of a file a member sent (<see cref="Core.Incoming.Document"/>'s file id), at most
+    /// <paramref name="maxBytes"/> bytes: a larger one is <see cref="DownloadStatus.TooBig"/>, never read whole.
+    /// </summary>
+    Task<Download> DownloadAsync(string fileId, long maxBytes, CancellationToken cancellationToken);
 }
 
 /// <summary>How a channel sends what a handler returned.</summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Baoming.Delivery;
 using Baoming.Export;
 using Baoming.Storage;
@@ -29,14 +28,14 @@ public sealed class ReminderExportColumns(NpgsqlDataSource dataSource) : IExport
             // Numbers and a topic built from them only: nothing user-written reaches this SQL.
             var topic = ReminderTopic.Key(slot.Id, PostgresTime.Utc(slot.DueAt));
             var name = sessionIds.Count == 1 ? $"reminder_{Label(slot.Offset)}" : $"reminder_{slot.Key}_{Label(slot.Offset)}";
-            return new ExportExtraColumn(name, string.Create(CultureInfo.InvariantCulture,
-                $"case when r.session_id = {slot.SessionId} then {DeliveryLedger.StateColumnSql(topic)} end"));
+            return new ExportExtraColumn(name, DeliveryLedger.StateColumnSql(slot.SessionId, topic));
         })];
     }
 
-    /// <summary>"1d", "1h", "30m": how long before the start.</summary>
+    /// <summary>"1d", "1h", "30m": how long before the start; "at_start" for the starting-now message.</summary>
     private static string Label(TimeSpan offset) =>
-        offset.Ticks % TimeSpan.TicksPerDay == 0 ? $"{(int)offset.TotalDays}d_before"
+        offset == TimeSpan.Zero ? "at_start"
+        : offset.Ticks % TimeSpan.TicksPerDay == 0 ? $"{(int)offset.TotalDays}d_before"
         : offset.Ticks % TimeSpan.TicksPerHour == 0 ? $"{(int)offset.TotalHours}h_before"
         : $"{(int)offset.TotalMinutes}m_before";
 

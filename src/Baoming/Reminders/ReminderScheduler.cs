@@ -73,7 +73,7 @@ public sealed partial class ReminderScheduler(
 
         var custom = await connection.ExecuteScalarAsync<TimeSpan[]?>(new CommandDefinition(OffsetsSql, new { sessionId }, transaction, cancellationToken: cancellationToken));
         var now = time.GetUtcNow();
-        var desired = ReminderRules.Slots(session, custom is { Length: > 0 } ? custom : options.CurrentValue.EffectiveOffsets, now)
+        var desired = ReminderRules.Slots(session, options.CurrentValue.OffsetsFor(custom), now)
             .ToDictionary(s => s.Offset);
         var existing = (await connection.QueryAsync<SlotRow>(new CommandDefinition(SlotsSql, new { sessionId }, transaction, cancellationToken: cancellationToken))).ToList();
 

@@ -31,3 +31,12 @@ public interface ISessionFacts
 {
     Task<IReadOnlyDictionary<long, IReadOnlyList<string>>> DescribeAsync(IReadOnlyList<long> sessionIds, Texts texts, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// The join link to give one member: their personal link (which records the click) when the bot has a
+/// public address, else the session's own <see cref="Core.Session.JoinUrl"/>. Attendance provides it.
+/// </summary>
+public interface IMemberJoinUrl
+{
+    ValueTask<string?> ForAsync(Core.Session session, long memberId, CancellationToken cancellationToken);
+}

@@ -50,6 +50,10 @@ public sealed class ShellMessenger(TextWriter output) : IMessenger
         }
     }
 
+    /// <summary>Nobody at a terminal sends files: the caller says so (and points to the command line).</summary>
+    public Task<Download> DownloadAsync(string fileId, long maxBytes, CancellationToken cancellationToken) =>
+        Task.FromResult(new Download(DownloadStatus.NotSupported));
+
     /// <summary>The shell saves documents into <see cref="DownloadFolder"/> and says where.</summary>
     public string DownloadFolder { get; set; } = Path.Combine(Environment.CurrentDirectory, "baoming-files");
 

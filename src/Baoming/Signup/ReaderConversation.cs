@@ -12,16 +12,22 @@ namespace Baoming.Signup;
 /// <summary>
 /// The readers' own conversation: 报名 (by list, name, date or deep link), questions about a session,
 /// 取消, 我的报名, help, the session buttons, and 报名 in a group. The engine hands it every message no
-/// organizer command, feature button or open dialogue claims.
+/// organizer command, feature button or open dialogue claims. Features add to a new sign-up's answer and
+/// to 我的报名 through <see cref="ISignupFollowOn"/>.
 /// </summary>
-public sealed class ReaderConversation(
+public sealed partial class ReaderConversation(
     SessionRepository sessions,
     SignupBatcher signups,
     RegistrationStore registrations,
+    IEnumerable<ISignupFollowOn> followOns,
+    IMemberJoinUrl joinUrls,
     BotIdentity bot,
     IOptions<CommunityOptions> community,
-    TimeProvider time) : IReaderConversation
+    TimeProvider time,
+    ILogger<ReaderConversation> logger) : IReaderConversation
 {
+    private readonly ISignupFollowOn[] followOns = [.. followOns];
+
     private readonly TimeZoneInfo zone = community.Value.Zone;
 
     public async Task<Response> HandleAsync(Incoming incoming, Intent intent, Texts texts, CancellationToken cancellationToken)
@@ -64,7 +70,14 @@ public sealed class ReaderConversation(
                 return await CancelAsync(incoming, cancel.Query, cancel.IsQuestion, texts, cancellationToken);
 
             case Intent.MySignups:
-                return Response.To(chat, texts.MySignups(await registrations.ListForMemberAsync(incoming.From.UserId, time.GetUtcNow(), cancellationToken)));
+                var mine = await registrations.ListForMemberAsync(incoming.From.UserId, time.GetUtcNow(), cancellationToken);
+                var buttons = new List<Button>();
+                foreach (var followOn in followOns)
+                {
+                    buttons.AddRange(await followOn.MySignupsButtonsAsync(incoming.From.UserId, mine, texts, cancellationToken));
+                }
+
+                return Response.To(chat, texts.MySignups(mine, buttons));
 
             case Intent.Help:
                 return Response.To(chat, texts.Help());
@@ -107,16 +120,50 @@ public sealed class ReaderConversation(
         }
 
         var session = result.Session;
+        var inLastHour = session.StartsAt - now <= ReminderRules.JoinLinkWindow;
         var reply = result.Decision switch
         {
-            SignupDecision.Confirm => texts.Confirmed(session, includeJoinUrl: session.StartsAt - now <= ReminderRules.JoinLinkWindow),
+            SignupDecision.Confirm when inLastHour => texts.Confirmed(session, includeJoinUrl: true, await joinUrls.ForAsync(session, incoming.From.UserId, cancellationToken)),
+            SignupDecision.Confirm => texts.Confirmed(session, includeJoinUrl: false),
             SignupDecision.Waitlist waitlist => texts.Waitlisted(session, waitlist.Position),
             SignupDecision.AlreadyConfirmed => texts.AlreadyConfirmed(session),
             SignupDecision.AlreadyWaitlisted waitlisted => texts.AlreadyWaitlisted(session, waitlisted.Position),
             _ => texts.Closed(session),
         };
-        return new Response([new Outgoing(incoming.ChatId, reply)], FirstLine(reply));
+        var messages = new List<Outgoing> { new(incoming.ChatId, reply) };
+        if (result.Decision is SignupDecision.Confirm or SignupDecision.Waitlist)
+        {
+            messages.AddRange(await FollowOnsAsync(incoming, session, texts, cancellationToken));
+        }
+
+        return new Response(messages, FirstLine(reply));
     }
+
+    /// <summary>
+    /// What features add after a new sign-up (the first question). The seat is already committed: a failure
+    /// here is logged and the confirmation still goes out, because handling the message again would only
+    /// answer "already signed up" (the questions can be answered later from 我的报名).
+    /// </summary>
+    private async Task<IReadOnlyList<Outgoing>> FollowOnsAsync(Incoming incoming, Session session, Texts texts, CancellationToken cancellationToken)
+    {
+        var messages = new List<Outgoing>();
+        foreach (var followOn in followOns)
+        {
+            try
+            {
+                messages.AddRange(await followOn.AfterSignUpAsync(incoming, session, texts, cancellationToken));
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                LogFollowOnFailed(exception, followOn.GetType().Name, session.Id);
+            }
+        }
+
+        return messages;
+    }
+
+    [LoggerMessage(EventId = 1171, Level = LogLevel.Error, Message = "{FollowOn} failed after a sign-up of session {SessionId}; the confirmation is sent without it")]
+    private partial void LogFollowOnFailed(Exception exception, string followOn, long sessionId);
 
     private async Task<Response> CancelAsync(Incoming incoming, string? query, bool isQuestion, Texts texts, CancellationToken cancellationToken)
     {
@@ -185,7 +232,7 @@ public sealed class ReaderConversation(
             return null;
         }
 
-        var joinUrl = signup?.Status == RegistrationStatus.Confirmed ? session.JoinUrl : null;
+        var joinUrl = signup?.Status == RegistrationStatus.Confirmed ? await joinUrls.ForAsync(session, incoming.From.UserId, cancellationToken) : null;
         var ics = IcsCalendar.Build(session, joinUrl, time.GetUtcNow(), alarmBefore: TimeSpan.FromMinutes(30));
         return new Response([], texts.CalendarSent())
         {

@@ -1,3 +1,4 @@
+using Baoming.Platform;
 using Baoming.Sessions;
 
 namespace Baoming.Signup;
@@ -17,9 +18,9 @@ public sealed class SignupBatcher : IAsyncDisposable
     private readonly Func<long, CancellationToken, Task<bool>> exists;
     private readonly Func<long, IReadOnlyList<SignupRequest>, CancellationToken, Task<IReadOnlyList<SignupResult?>>> signUpBatch;
 
-    /// <summary>Guards the queues, their pending sign-ups and drains, and <see cref="isClosed"/>: held for a few list operations.</summary>
+    /// <summary>Guards <see cref="queues"/> and <see cref="isClosed"/>: held for a dictionary lookup.</summary>
     private readonly Lock gate = new();
-    private readonly Dictionary<long, SignupQueue> queues = [];
+    private readonly Dictionary<long, BatchQueue<SignupRequest, SignupResult?>> queues = [];
     private bool isClosed;
 
     public SignupBatcher(RegistrationStore store, SessionRepository sessions)
@@ -61,25 +62,19 @@ public sealed class SignupBatcher : IAsyncDisposable
             return null;
         }
 
-        var pending = new PendingSignup(new SignupRequest(memberId, now));
+        BatchQueue<SignupRequest, SignupResult?>? queue;
         lock (gate)
         {
-            // After shutdown began no drain may start: one started now could outlive the data source.
+            // After shutdown began no batch may start: one started now could outlive the data source.
             ObjectDisposedException.ThrowIf(isClosed, this);
-            if (!queues.TryGetValue(sessionId, out var queue))
+            if (!queues.TryGetValue(sessionId, out queue))
             {
-                queue = new SignupQueue(sessionId);
+                queue = new BatchQueue<SignupRequest, SignupResult?>((batch, ct) => signUpBatch(sessionId, batch, ct), MaxBatch);
                 queues.Add(sessionId, queue);
             }
-
-            queue.Pending.Add(pending);
-
-            // The first sign-up into an idle queue starts its drain, off the lanes' path. The task is kept
-            // (shutdown waits for it) and never faults: every failure goes to the sign-ups it concerns.
-            queue.Drain ??= Task.Run(() => DrainAsync(queue), CancellationToken.None);
         }
 
-        return await pending.Result.Task.WaitAsync(cancellationToken);
+        return await queue.RunAsync(new SignupRequest(memberId, now), cancellationToken);
     }
 
     /// <summary>
@@ -89,14 +84,17 @@ public sealed class SignupBatcher : IAsyncDisposable
     /// </summary>
     public async ValueTask DisposeAsync()
     {
-        Task[] drains;
+        BatchQueue<SignupRequest, SignupResult?>[] all;
         lock (gate)
         {
             isClosed = true;
-            drains = [.. queues.Values.Select(q => q.Drain).OfType<Task>()];
+            all = [.. queues.Values];
         }
 
-        await Task.WhenAll(drains);
+        foreach (var queue in all)
+        {
+            await queue.DisposeAsync();
+        }
     }
 
     /// <summary>
@@ -106,81 +104,4 @@ public sealed class SignupBatcher : IAsyncDisposable
     private static async Task<bool> ExistsAsync(SessionRepository sessions, long sessionId, CancellationToken cancellationToken) =>
         (await sessions.GetOpenAsync(cancellationToken)).Any(s => s.Id == sessionId)
         || await sessions.FindAsync(sessionId, cancellationToken) is not null;
-
-    private async Task DrainAsync(SignupQueue queue)
-    {
-        while (Take(queue) is { Count: > 0 } batch)
-        {
-            try
-            {
-                // Not cancelled with any one caller: the batch is theirs together; Npgsql's timeouts bound it.
-                var results = await signUpBatch(queue.SessionId, [.. batch.Select(p => p.Request)], CancellationToken.None);
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    batch[i].Result.TrySetResult(results[i]);
-                }
-            }
-            catch (Exception e)
-            {
-                // Each caller sees the failure (an outage is retried by its lane) and may try again.
-                foreach (var pending in batch)
-                {
-                    pending.Fail(e);
-                }
-            }
-        }
-    }
-
-    /// <summary>The queue's next batch in arrival order; empty, and the drain over, when nothing waits.</summary>
-    private List<PendingSignup> Take(SignupQueue queue)
-    {
-        lock (gate)
-        {
-            var pending = queue.Pending;
-            if (pending.Count == 0)
-            {
-                // Cleared under the lock that adds: the next sign-up sees no drain and starts one.
-                queue.Drain = null;
-                return [];
-            }
-
-            if (pending.Count <= MaxBatch)
-            {
-                queue.Pending = [];
-                return pending;
-            }
-
-            var batch = pending[..MaxBatch];
-            pending.RemoveRange(0, MaxBatch);
-            return batch;
-        }
-    }
-
-    /// <summary>A sign-up waiting for its batch, and where its caller waits for the outcome.</summary>
-    private sealed class PendingSignup(SignupRequest request)
-    {
-        public SignupRequest Request { get; } = request;
-
-        public TaskCompletionSource<SignupResult?> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public void Fail(Exception e)
-        {
-            if (Result.TrySetException(e))
-            {
-                // A caller that stopped waiting (its own token) never reads the failure; reading it here marks
-                // it observed, so it does not come back as an unobserved task exception.
-                _ = Result.Task.Exception;
-            }
-        }
-    }
-
-    /// <summary>One session's waiting sign-ups and the drain running for them (null when idle); guarded by <see cref="gate"/>.</summary>
-    private sealed class SignupQueue(long sessionId)
-    {
-        public long SessionId { get; } = sessionId;
-
-        public List<PendingSignup> Pending { get; set; } = [];
-
-        public Task? Drain { get; set; }
-    }
 }

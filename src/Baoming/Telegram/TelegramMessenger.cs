@@ -219,6 +219,77 @@ public sealed partial class TelegramMessenger(
         }
     }
 
+    public async Task<Download> DownloadAsync(string fileId, long maxBytes, CancellationToken cancellationToken)
+    {
+        // The file's URL carries the bot token: it is never logged, and the client logs no requests.
+        await using var content = new CappedStream(maxBytes);
+        try
+        {
+            var file = await client.GetFile(fileId, cancellationToken);
+            if (file.FileSize > maxBytes || file.FilePath is null)
+            {
+                return new Download(DownloadStatus.TooBig);
+            }
+
+            await client.DownloadFile(file.FilePath, content, cancellationToken);
+            return new Download(DownloadStatus.Done, content.ToArray());
+        }
+        catch (Exception) when (content.IsOverflowed)
+        {
+            // Telegram's file_size was missing or wrong: the copy stopped at the limit.
+            return new Download(DownloadStatus.TooBig);
+        }
+        catch (ApiRequestException e) when (e.Message.Contains("too big", StringComparison.OrdinalIgnoreCase))
+        {
+            // getFile refuses files over 20 MB.
+            return new Download(DownloadStatus.TooBig);
+        }
+        catch (RequestException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogDownloadFailed(e);
+            return new Download(DownloadStatus.Failed);
+        }
+    }
+
+    /// <summary>A memory stream that refuses to grow past its cap, so a lying file size cannot fill the memory.</summary>
+    private sealed class CappedStream(long cap) : MemoryStream
+    {
+        public bool IsOverflowed { get; private set; }
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            Check(buffer.Length);
+            base.Write(buffer);
+        }
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            Check(count);
+            base.Write(buffer, offset, count);
+        }
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Check(buffer.Length);
+            return base.WriteAsync(buffer, cancellationToken);
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        {
+            Check(count);
+            return base.WriteAsync(buffer, offset, count, cancellationToken);
+        }
+
+        private void Check(int count)
+        {
+            if (Length + count > cap)
+            {
+                IsOverflowed = true;
+                throw new IOException("The file is larger than allowed.");
+            }
+        }
+    }
+
     public static InlineKeyboardMarkup? ToMarkup(Reply reply) =>
         reply.Keyboard.Count == 0
             ? null
@@ -259,6 +330,9 @@ public sealed partial class TelegramMessenger(
 
     [LoggerMessage(EventId = 205, Level = LogLevel.Debug, Message = "Editing a message in chat {ChatId} failed")]
     private partial void LogEditFailed(Exception exception, long chatId);
+
+    [LoggerMessage(EventId = 208, Level = LogLevel.Warning, Message = "Downloading a file a member sent failed")]
+    private partial void LogDownloadFailed(Exception exception);
 
     [LoggerMessage(EventId = 204, Level = LogLevel.Debug, Message = "Answering a button press failed")]
     private partial void LogAnswerFailed(Exception exception);

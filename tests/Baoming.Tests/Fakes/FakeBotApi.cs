@@ -116,6 +116,7 @@ public sealed partial class FakeBotApi : IAsyncDisposable
         Add("deleteWebhook", DeleteWebhook);
         Add("getWebhookInfo", GetWebhookInfo);
         Add("sendChatAction", SendChatAction);
+        Add("getFile", GetFile);
     }
 
     /// <summary>"http://127.0.0.1:PORT" — give it to the client as the base URL.</summary>
@@ -489,6 +490,11 @@ public sealed partial class FakeBotApi : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
+        if (await TryServeFileAsync(context))
+        {
+            return;
+        }
+
         var path = context.Request.Path.Value ?? "";
         var slash = path.StartsWith("/bot", StringComparison.Ordinal) ? path.IndexOf('/', 4) : -1;
         if (slash < 0 || slash == path.Length - 1)

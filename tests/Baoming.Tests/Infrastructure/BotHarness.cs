@@ -1,4 +1,5 @@
 using System.Globalization;
+using Baoming.AfterSession;
 using Baoming.Hosting;
 using Baoming.Reminders;
 using Baoming.Shell;
@@ -26,9 +27,13 @@ public sealed class BotHarness : IAsyncDisposable
 
     private readonly bool ownsTelegram;
 
-    private BotHarness(FakeBotApi telegram, bool ownsTelegram, string connectionString, WebApplication host, FakeTimeProvider time, CapturingLoggerProvider logs)
+    /// <summary>The bot's own connections carry this application name, so that those it leaves behind can be closed.</summary>
+    private readonly string applicationName;
+
+    private BotHarness(FakeBotApi telegram, bool ownsTelegram, string connectionString, string applicationName, WebApplication host, FakeTimeProvider time, CapturingLoggerProvider logs)
     {
         this.ownsTelegram = ownsTelegram;
+        this.applicationName = applicationName;
         Logs = logs;
         Telegram = telegram;
         ConnectionString = connectionString;
@@ -80,6 +85,9 @@ public sealed class BotHarness : IAsyncDisposable
             // Many bots share one test cluster: a few job workers each keep its connection count sane.
             ["Jobs:WorkerCount"] = "2",
             ["Http:Urls"] = "http://127.0.0.1:0",
+            // The tests of reminders, exports and fan-outs count the slots before the start; the starting-now
+            // slot (on by default) is tested on its own (Attendance/StartingNowTests), which turn it on.
+            ["Reminders:AtStart"] = "false",
         })
         {
             configuration[key] = value;
@@ -94,7 +102,8 @@ public sealed class BotHarness : IAsyncDisposable
         var builder = BaomingHost.CreateWebBuilder(configuration, configFile);
         builder.Logging.SetMinimumLevel(LogLevel.Trace);
         builder.Logging.AddProvider(logs);
-        builder.Services.AddBaoming(builder.Configuration, connectionString);
+        var applicationName = $"baoming-test-{Guid.NewGuid():N}";
+        builder.Services.AddBaoming(builder.Configuration, new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = applicationName }.ConnectionString);
         if (!realTime)
         {
             builder.Services.AddSingleton<TimeProvider>(time);
@@ -103,9 +112,10 @@ public sealed class BotHarness : IAsyncDisposable
         var host = BotWeb.Build(builder);
         await BaomingHost.PrepareDatabaseAsync(host.Services, CancellationToken.None);
         await host.StartAsync();
-        // Reminders are planted in the background after start; tests want them in place when they begin.
+        // Reminders and after-session runs are planted in the background after start; tests want them in place when they begin.
         await host.Services.GetRequiredService<ReminderScheduler>().SyncAllAsync(CancellationToken.None);
-        return new BotHarness(telegram, ownsTelegram, connectionString, host, time, logs);
+        await host.Services.GetRequiredService<AfterSessionScheduler>().SyncAllAsync(CancellationToken.None);
+        return new BotHarness(telegram, ownsTelegram, connectionString, applicationName, host, time, logs);
     }
 
     /// <summary>Configuration for one extra session at index <paramref name="index"/> (2 and up).</summary>
@@ -291,5 +301,13 @@ public sealed class BotHarness : IAsyncDisposable
         // The test's own queries used the global pool for this database: give its connections back.
         await using var connection = new NpgsqlConnection(ConnectionString);
         NpgsqlConnection.ClearPool(connection);
+
+        // Hangfire's workers can still hold their LISTEN connections after the host is gone (long polling
+        // does not watch the shutdown): close this bot's leftovers, or a few hundred test bots fill the
+        // shared cluster's max_connections. Only this bot's: another bot on the same database goes on.
+        await connection.OpenAsync();
+        await connection.ExecuteAsync(
+            "select pg_terminate_backend(pid) from pg_stat_activity where application_name = @applicationName",
+            new { applicationName });
     }
 }

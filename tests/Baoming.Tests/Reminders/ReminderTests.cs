@@ -56,8 +56,10 @@ public sealed class ReminderTests
         Assert.DoesNotContain("meeting.example.com", waitlisted.Text);
         Assert.DoesNotContain(bot.Telegram.MessagesTo(4), IsReminder);
         Assert.Equal(3, await bot.ScalarAsync<long>("select count(*) from deliveries where topic like 'reminder:%' and state = 'sent'"));
-        // Jobs scale with reminder slots (this one and the configured sessions' four), not with people.
-        Assert.Equal(await bot.ScalarAsync<long>("select count(*) from reminder_slots"), await bot.ScalarAsync<long>("select count(*) from hangfire.job"));
+        // Jobs scale with sessions (reminder slots and one after-session run each), not with people.
+        Assert.Equal(
+            await bot.ScalarAsync<long>("select (select count(*) from reminder_slots) + (select count(*) from after_session where state = 'scheduled')"),
+            await bot.ScalarAsync<long>("select count(*) from hangfire.job"));
     }
 
     [Fact]

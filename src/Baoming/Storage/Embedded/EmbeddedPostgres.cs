@@ -464,7 +464,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             if (!options.IsDurable)
             {
                 // Throwaway test clusters: speed over crash safety, and room for many parallel test databases' pools.
-                settings += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=1000";
+                settings += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=2000";
             }
 
             // Cancelling before the server is ready kills pg_ctl and, while pg_ctl lives, its child the server.
