@@ -45,13 +45,30 @@ public sealed partial class Texts
             new Button(Pick("XLSX（Excel 工作簿）", "XLSX (Excel workbook)"), CallbackData.Export.Format(session.Id, ExportFileFormat.Xlsx)),
         ]);
 
-    /// <summary>The document's caption: Telegram allows 1024 characters, so the title is clipped.</summary>
-    public string ExportCaption(Session session, ExportSummary summary)
+    /// <summary>Telegram's limit on a document's caption, in characters.</summary>
+    public const int MaxCaptionLength = 1024;
+
+    /// <summary>
+    /// The document's caption: the counts, then what other features know of the session (show rate,
+    /// feedback…). Telegram allows 1024 characters, so the title is clipped and lines that do not fit are left out.
+    /// </summary>
+    public string ExportCaption(Session session, ExportSummary summary, IReadOnlyList<string>? facts = null)
     {
         var title = session.Title.Length > 200 ? session.Title[..200] + "…" : session.Title;
-        return Pick(
+        var caption = new StringBuilder(Pick(
             $"「{title}」报名名单（{When(session)}）\n已报名 {summary.Confirmed} 人，候补 {summary.Waitlisted} 人，已取消 {summary.Cancelled} 人，共 {summary.Total} 行。",
-            $"\"{title}\" attendee list ({When(session)})\n{summary.Confirmed} confirmed, {summary.Waitlisted} waitlisted, {summary.Cancelled} cancelled; {summary.Total} rows.");
+            $"\"{title}\" attendee list ({When(session)})\n{summary.Confirmed} confirmed, {summary.Waitlisted} waitlisted, {summary.Cancelled} cancelled; {summary.Total} rows."));
+        foreach (var line in facts ?? [])
+        {
+            if (caption.Length + 1 + line.Length > MaxCaptionLength)
+            {
+                break;
+            }
+
+            caption.Append('\n').Append(line);
+        }
+
+        return caption.ToString();
     }
 
     public string ExportSent() => Pick("名单已发送 📎", "List sent 📎");

@@ -73,6 +73,7 @@ public sealed class ExportFormatButton(
     Exporter exporter,
     AuditLog audit,
     ExportLimits limits,
+    IEnumerable<ISessionFacts> facts,
     IOptions<CommunityOptions> community) : IButtonHandler
 {
     public string Prefix => CallbackData.Prefixes.ExportFormat;
@@ -120,10 +121,13 @@ public sealed class ExportFormatButton(
             }
 
             file.Position = 0;
+            // The show rate, answers, follow-ups and feedback, as /sessions has them, under the counts.
+            var lines = (await facts.DescribeAllAsync([session.Id], context.Texts, cancellationToken)).GetValueOrDefault(session.Id) ?? [];
+
             // The channel sends the file and closes it, which deletes it.
             return new Response([], context.Texts.ExportSent())
             {
-                Documents = [new OutgoingDocument(context.ChatId, fileName, file, context.Texts.ExportCaption(session, summary)) { IfNotSent = context.Texts.ExportNotSent() }],
+                Documents = [new OutgoingDocument(context.ChatId, fileName, file, context.Texts.ExportCaption(session, summary, lines)) { IfNotSent = context.Texts.ExportNotSent() }],
             };
         }
         catch

@@ -26,16 +26,7 @@ public sealed class SessionsCommand(SessionRepository sessions, IEnumerable<ISes
         var all = await sessions.ListWithSourceAsync(cancellationToken);
         var upcoming = all.Where(s => s.Session.IsOpenAt(now)).OrderBy(s => s.Session.StartsAt).Take(MaxEach).ToList();
         var recent = all.Where(s => !s.Session.IsOpenAt(now) && s.Session.StartsAt > now - RecentWindow).Take(MaxEach).ToList();
-        var ids = upcoming.Concat(recent).Select(s => s.Session.Id).ToList();
-        var facts = new Dictionary<long, IReadOnlyList<string>>();
-        foreach (var source in factSources)
-        {
-            foreach (var (id, lines) in await source.DescribeAsync(ids, context.Texts, cancellationToken))
-            {
-                facts[id] = [.. facts.GetValueOrDefault(id) ?? [], .. lines];
-            }
-        }
-
+        var facts = await factSources.DescribeAllAsync([.. upcoming.Concat(recent).Select(s => s.Session.Id)], context.Texts, cancellationToken);
         return context.Reply(context.Texts.SessionsOverview(upcoming, recent, facts));
     }
 }

@@ -26,10 +26,29 @@ public interface ISessionEditField
     Task<Response> EditAsync(ChatContext context, SessionCounts found, string value, CancellationToken cancellationToken);
 }
 
-/// <summary>Lines a feature adds under each session in <c>/sessions</c> (e.g. the show rate), by session id; none for a session it has nothing on.</summary>
+/// <summary>Lines a feature adds under each session in <c>/sessions</c> and an export's caption (e.g. the show rate), by session id; none for a session it has nothing on.</summary>
 public interface ISessionFacts
 {
     Task<IReadOnlyDictionary<long, IReadOnlyList<string>>> DescribeAsync(IReadOnlyList<long> sessionIds, Texts texts, CancellationToken cancellationToken);
+}
+
+public static class SessionFactsExtensions
+{
+    /// <summary>Every feature's lines for these sessions, in the features' order.</summary>
+    public static async Task<IReadOnlyDictionary<long, IReadOnlyList<string>>> DescribeAllAsync(
+        this IEnumerable<ISessionFacts> sources, IReadOnlyList<long> sessionIds, Texts texts, CancellationToken cancellationToken)
+    {
+        var facts = new Dictionary<long, IReadOnlyList<string>>();
+        foreach (var source in sources)
+        {
+            foreach (var (id, lines) in await source.DescribeAsync(sessionIds, texts, cancellationToken))
+            {
+                facts[id] = [.. facts.GetValueOrDefault(id) ?? [], .. lines];
+            }
+        }
+
+        return facts;
+    }
 }
 
 /// <summary>

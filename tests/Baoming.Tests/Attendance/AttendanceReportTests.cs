@@ -23,7 +23,7 @@ public sealed class AttendanceReportTests
     {
         // Arrange: two confirmed members (one clicks their personal link at the start), one cancelled, one waitlisted.
         var settings = BotHarness.ExtraSession(2, "live", "直播选题会", BotHarness.Now.AddMinutes(10));
-        settings["Community:Organizers:0"] = Organizer.ToString(CultureInfo.InvariantCulture);
+        settings["Community:Admins:0"] = Organizer.ToString(CultureInfo.InvariantCulture);
         settings["Http:PublicUrl"] = "https://bot.example.test";
         await using var bot = await BotHarness.StartAsync(settings);
         await ReminderData.SignUpAsync(bot.ConnectionString, "live", [Came, NoShow]);
@@ -60,6 +60,12 @@ public sealed class AttendanceReportTests
         Assert.Equal(["no_show", "", "", ""], byMember[NoShow]);
         Assert.Equal(["cancelled", "", "", ""], byMember[Cancelled]);
         Assert.Equal(["waitlisted", "", "", ""], byMember[Waitlisted]);
+
+        // The admin's export in chat carries the show rate in its caption, as /sessions has it.
+        bot.Press(Organizer, Core.Understanding.CallbackData.Export.Format(sessionId, ExportFileFormat.Csv));
+        var document = await bot.Telegram.WaitForDocumentAsync(Organizer);
+        Assert.Contains("已报名 2 人，候补 1 人，已取消 1 人", document.Caption);
+        Assert.Contains("出席 1/2（50%）", document.Caption);
     }
 
     private static async Task<List<List<string>>> ExportAsync(BotHarness bot, long sessionId)
