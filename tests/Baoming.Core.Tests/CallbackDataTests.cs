@@ -73,7 +73,7 @@ public sealed class CallbackDataTests
     [InlineData("su: 42")]
     [InlineData("su:42 ")]
     [InlineData("su:42x")]
-    [InlineData("su:42:1")]
+    [InlineData("su:42:1 ")]
     [InlineData("su:4.2")]
     [InlineData("su:1e3")]
     [InlineData("su:9223372036854775808")]

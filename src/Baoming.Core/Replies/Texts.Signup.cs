@@ -39,7 +39,7 @@ public sealed partial class Texts
         text.Append('\n').Append(Pick(
             "点下面的按钮报名，或直接发送「报名 元宇宙」「报名 2月17日」这样的消息。",
             "Tap a button to sign up, or send e.g. \"sign up metaverse\"."));
-        var buttons = shown.Select(SignUpButton).ToList();
+        var buttons = shown.Select(s => SignUpButton(s)).ToList();
         if (page < pages - 1)
         {
             buttons.Add(new Button(Pick($"更多场次（{page + 2}/{pages}）", $"More sessions ({page + 2}/{pages})"), CallbackData.SessionPage(page + 1)));
@@ -56,7 +56,7 @@ public sealed partial class Texts
         var text = new StringBuilder(Pick($"「{Clip(query)}」对应多个场次，请选择要报名的一场：", $"\"{Clip(query)}\" matches several sessions; which one?"))
             .Append('\n');
         AppendNumbered(text, matches, s => When(s));
-        return Reply.WithButtons(text.ToString().TrimEnd(), matches.Select(SignUpButton));
+        return Reply.WithButtons(text.ToString().TrimEnd(), matches.Select(s => SignUpButton(s)));
     }
 
     /// <summary>A question that names one session ("元宇宙那场怎么报名？"): say what was understood and offer its button, never guess.</summary>
@@ -64,7 +64,7 @@ public sealed partial class Texts
         Pick($"要报名「{session.Title}」（{When(session)}）吗？点下面的按钮即可报名。", $"Sign up for \"{session.Title}\" ({When(session)})? Tap the button to sign up."),
         [SignUpButton(session)]);
 
-    public Button SignUpButton(Session session) => TitledButton(Pick("报名：", "Sign up: "), session, CallbackData.SignUp(session.Id));
+    public Button SignUpButton(Session session, string? source = null) => TitledButton(Pick("报名：", "Sign up: "), session, CallbackData.SignUp(session.Id, source));
 
     /// <param name="joinUrl">The member's own link when it is personal; the session's otherwise.</param>
     public Reply Confirmed(Session session, bool includeJoinUrl, string? joinUrl = null)
@@ -157,7 +157,8 @@ public sealed partial class Texts
     }
 
     /// <summary>The card a deep link (<c>/start KEY</c>) opens onto.</summary>
-    public Reply SessionCard(Session session, int confirmed)
+    /// <param name="source">Where the deep link was posted: its sign-up button carries it, so the registration keeps it.</param>
+    public Reply SessionCard(Session session, int confirmed, string? source = null)
     {
         var text = new StringBuilder('「' + session.Title + "」\n")
             .Append(Pick("时间：", "Time: ")).Append(When(session)).Append('\n');
@@ -174,7 +175,7 @@ public sealed partial class Texts
                 : Pick("名额已满，可以报名候补。", "Full: you can join the waitlist.")).Append('\n');
         }
 
-        return Reply.WithButtons(text.ToString().TrimEnd(), [SignUpButton(session)]);
+        return Reply.WithButtons(text.ToString().TrimEnd(), [SignUpButton(session, source)]);
     }
 
     public Reply Help() => Reply.Plain(Pick(

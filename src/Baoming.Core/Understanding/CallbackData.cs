@@ -13,7 +13,8 @@ public abstract record ButtonAction
 
     public long SessionId { get; }
 
-    public sealed record SignUp(long SessionId) : ButtonAction(SessionId);
+    /// <summary>Sign up; <see cref="Source"/> is where the member came from (a deep link's source), when the button carries one.</summary>
+    public sealed record SignUp(long SessionId, string? Source = null) : ButtonAction(SessionId);
 
     public sealed record Cancel(long SessionId) : ButtonAction(SessionId);
 
@@ -84,6 +85,15 @@ public static partial class CallbackData
 
     public static string SignUp(long sessionId) => Build(Prefixes.SignUp, sessionId);
 
+    /// <summary>"su:42:wx36kr": the sign-up button of a deep link with a source; without it when the source would not fit 64 bytes.</summary>
+    public static string SignUp(long sessionId, string? source)
+    {
+        var data = SignUp(sessionId);
+        return source is not null && DeepLinks.IsValidSource(source) && data.Length + 1 + source.Length <= MaxBytes
+            ? data + Separator + source
+            : data;
+    }
+
     public static string Cancel(long sessionId) => Build(Prefixes.Cancel, sessionId);
 
     public static string Calendar(long sessionId) => Build(Prefixes.Calendar, sessionId);
@@ -110,14 +120,26 @@ public static partial class CallbackData
         action = null;
 
         // Every valid payload is ASCII, so characters are bytes and the length check is the byte check.
-        if (data is null || data.Length is < 4 or > MaxBytes || !TryParseId(data.AsSpan(3), out var id))
+        if (data is null || data.Length is < 4 or > MaxBytes)
+        {
+            return false;
+        }
+
+        // A sign-up button may carry the deep link's source after its id: "su:42:wx36kr".
+        var source = data.StartsWith(SignUpData, StringComparison.Ordinal) && data.IndexOf(Separator, 3) is > 3 and var colon ? data[(colon + 1)..] : null;
+        if (source is not null && !DeepLinks.IsValidSource(source))
+        {
+            return false;
+        }
+
+        if (!TryParseId(data.AsSpan(3, data.Length - 3 - (source is null ? 0 : source.Length + 1)), out var id))
         {
             return false;
         }
 
         action = data[..3] switch
         {
-            SignUpData => new ButtonAction.SignUp(id),
+            SignUpData => new ButtonAction.SignUp(id, source),
             CancelData => new ButtonAction.Cancel(id),
             CalendarData => new ButtonAction.Calendar(id),
             AttendData => new ButtonAction.Attend(id),

@@ -19,6 +19,7 @@ using Baoming.Reminders;
 using Baoming.Roles;
 using Baoming.Sessions;
 using Baoming.Signup;
+using Baoming.Sources;
 using Baoming.Storage;
 using Baoming.Storage.Embedded;
 using Baoming.Telegram;
@@ -189,6 +190,7 @@ public static class BaomingHost
         services.AddAfterSession();
         services.AddFeedback();
         services.AddHistory();
+        services.AddSources();
         return services;
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Baoming.Chat;
 using Baoming.Community;
 using Baoming.Core;
@@ -61,10 +62,16 @@ public sealed partial class ReaderConversation(
                 };
 
             case Intent.Start { Payload: { } payload }:
-                var found = await sessions.FindByKeyAsync(payload, cancellationToken);
-                return found is { } hit && hit.Session.IsOpenAt(time.GetUtcNow())
-                    ? Response.To(chat, texts.SessionCard(hit.Session, hit.Confirmed))
-                    : Response.To(chat, texts.SessionList(await sessions.GetOpenAsync(cancellationToken)));
+                // "metaverse-wx36kr": the session and where the link was posted; the card's button carries the source.
+                foreach (var (key, source) in DeepLinks.Readings(payload))
+                {
+                    if (await sessions.FindByKeyAsync(key, cancellationToken) is { } hit && hit.Session.IsOpenAt(time.GetUtcNow()))
+                    {
+                        return Response.To(chat, texts.SessionCard(hit.Session, hit.Confirmed, source));
+                    }
+                }
+
+                return Response.To(chat, texts.SessionList(await sessions.GetOpenAsync(cancellationToken)));
 
             case Intent.Cancel cancel:
                 return await CancelAsync(incoming, cancel.Query, cancel.IsQuestion, texts, cancellationToken);
@@ -94,7 +101,7 @@ public sealed partial class ReaderConversation(
         {
             response = action switch
             {
-                ButtonAction.SignUp signUp => await SignUpAsync(incoming, signUp.SessionId, texts, cancellationToken),
+                ButtonAction.SignUp signUp => await SignUpAsync(incoming, signUp.SessionId, texts, cancellationToken, signUp.Source),
                 ButtonAction.Cancel cancel => await CancelOneAsync(incoming, cancel.SessionId, texts, cancellationToken),
                 ButtonAction.Attend attend => await AttendAsync(incoming, attend.SessionId, texts, cancellationToken),
                 ButtonAction.Calendar calendar => await CalendarAsync(incoming, calendar.SessionId, texts, cancellationToken),
@@ -110,10 +117,10 @@ public sealed partial class ReaderConversation(
         return response;
     }
 
-    private async Task<Response?> SignUpAsync(Incoming incoming, long sessionId, Texts texts, CancellationToken cancellationToken)
+    private async Task<Response?> SignUpAsync(Incoming incoming, long sessionId, Texts texts, CancellationToken cancellationToken, string? source = null)
     {
         var now = time.GetUtcNow();
-        var result = await signups.SignUpAsync(incoming.From.UserId, sessionId, now, cancellationToken);
+        var result = await signups.SignUpAsync(incoming.From.UserId, sessionId, now, cancellationToken, source);
         if (result is null)
         {
             return null;
@@ -253,7 +260,9 @@ public sealed partial class ReaderConversation(
         if (intent is Intent.SignUp { Query: { } query }
             && SessionMatcher.Match(query, await sessions.GetOpenAsync(cancellationToken), zone) is MatchResult.One one)
         {
-            payload = one.Session.Key;
+            // The group is the source ("g" and its id without the sign), when it fits Telegram's 64 characters.
+            var tagged = string.Create(CultureInfo.InvariantCulture, $"{one.Session.Key}-g{Math.Abs(incoming.ChatId)}");
+            payload = tagged.Length <= CallbackData.MaxBytes ? tagged : one.Session.Key;
         }
 
         return Response.To(incoming.ChatId, texts.GoToPrivateChat(bot.DeepLink(payload)));

@@ -14,7 +14,8 @@ namespace Baoming.Signup;
 public sealed record Promotion(long MemberId, string? LanguageCode);
 
 /// <summary>One sign-up as it waits for its batch: who, and the time its decision is taken at.</summary>
-public sealed record SignupRequest(long MemberId, DateTimeOffset Now);
+/// <param name="Source">Where the member came from (a deep link's source), kept with a new registration.</param>
+public sealed record SignupRequest(long MemberId, DateTimeOffset Now, string? Source = null);
 
 public sealed record SignupResult(Session Session, SignupDecision Decision);
 
@@ -72,12 +73,12 @@ public sealed class RegistrationStore(NpgsqlDataSource dataSource, BaomingMetric
     /// and the seat counters moved once for all of them.
     /// </summary>
     public const string SignUpBatchSql = """
-        insert into registrations (session_id, member_id, status, waitlist_seq)
-        select @sessionId, u.member_id, u.status, case when u.status = 'waitlisted' then nextval('waitlist_seq') end
-          from unnest(@memberIds, @statuses) with ordinality as u(member_id, status, ord)
+        insert into registrations (session_id, member_id, status, waitlist_seq, source)
+        select @sessionId, u.member_id, u.status, case when u.status = 'waitlisted' then nextval('waitlist_seq') end, u.source
+          from unnest(@memberIds, @statuses, @sources) with ordinality as u(member_id, status, source, ord)
          order by u.ord
         on conflict (session_id, member_id) do update
-           set status = excluded.status, waitlist_seq = excluded.waitlist_seq,
+           set status = excluded.status, waitlist_seq = excluded.waitlist_seq, source = excluded.source,
                registered_at = now(), cancelled_at = null
          where registrations.status = 'cancelled';
         update sessions
@@ -108,7 +109,7 @@ public sealed class RegistrationStore(NpgsqlDataSource dataSource, BaomingMetric
 
         var session = row.ToSession();
         var (confirmed, waitlisted) = (row.Confirmed, row.Waitlisted);
-        var inserts = new List<(long MemberId, string Status)>();
+        var inserts = new List<(long MemberId, string Status, string? Source)>();
         for (var i = 0; i < batch.Count; i++)
         {
             var request = batch[i];
@@ -120,12 +121,12 @@ public sealed class RegistrationStore(NpgsqlDataSource dataSource, BaomingMetric
             {
                 case SignupDecision.Confirm:
                     confirmed++;
-                    inserts.Add((request.MemberId, "confirmed"));
+                    inserts.Add((request.MemberId, "confirmed", request.Source));
                     existing[request.MemberId] = (RegistrationStatus.Confirmed, null);
                     break;
                 case SignupDecision.Waitlist waitlist:
                     waitlisted++;
-                    inserts.Add((request.MemberId, "waitlisted"));
+                    inserts.Add((request.MemberId, "waitlisted", request.Source));
                     existing[request.MemberId] = (RegistrationStatus.Waitlisted, waitlist.Position);
                     break;
             }
@@ -140,6 +141,7 @@ public sealed class RegistrationStore(NpgsqlDataSource dataSource, BaomingMetric
                 sessionId,
                 memberIds = inserts.Select(r => r.MemberId).ToArray(),
                 statuses = inserts.Select(r => r.Status).ToArray(),
+                sources = inserts.Select(r => r.Source).ToArray(),
                 confirmed = confirmed - row.Confirmed,
                 waitlisted = waitlisted - row.Waitlisted,
             }, transaction, cancellationToken: cancellationToken));

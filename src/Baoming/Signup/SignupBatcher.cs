@@ -54,7 +54,7 @@ public sealed class SignupBatcher : IAsyncDisposable
     /// waiting; decisions are taken in arrival order. Null when the session does not exist. Throws the
     /// batch's exception when its transaction fails (an outage is retried by the caller's lane).
     /// </summary>
-    public async Task<SignupResult?> SignUpAsync(long memberId, long sessionId, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<SignupResult?> SignUpAsync(long memberId, long sessionId, DateTimeOffset now, CancellationToken cancellationToken, string? source = null)
     {
         // A queue is kept for each session ever signed up for: a forged id ("su:<any number>") must not add one.
         if (!await exists(sessionId, cancellationToken))
@@ -74,7 +74,7 @@ public sealed class SignupBatcher : IAsyncDisposable
             }
         }
 
-        return await queue.RunAsync(new SignupRequest(memberId, now), cancellationToken);
+        return await queue.RunAsync(new SignupRequest(memberId, now, source), cancellationToken);
     }
 
     /// <summary>

@@ -186,6 +186,7 @@ internal sealed partial class SignupScenario : IScenario
             ["sessionId"] = ":sid",
             ["memberIds"] = "array[:uid]::bigint[]",
             ["statuses"] = "array['confirmed']::text[]",
+            ["sources"] = "array[null]::text[]",
             ["confirmed"] = "1",
             ["waitlisted"] = "0",
             ["updateIds"] = "array[:uid]::bigint[]",

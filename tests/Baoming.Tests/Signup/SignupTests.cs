@@ -207,10 +207,15 @@ public sealed class SignupTests : IAsyncLifetime
         var reply = await bot.Telegram.WaitForMessageAsync(Group);
 
         var button = Assert.Single(reply.Buttons());
-        Assert.Equal("https://t.me/BaomingTestBot?start=metaverse", button.Url);
+        Assert.Equal("https://t.me/BaomingTestBot?start=metaverse-g100123", button.Url); // the group is the source
         Assert.DoesNotContain("报名成功", reply.Text);
         Assert.Equal(0, await RegistrationsAsync());
         Assert.DoesNotContain(bot.Telegram.SentMessages, m => m.ChatId == Reader);
+
+        // Following the link: the session's card, and the registration keeps the group it came from.
+        var card = await bot.AskAsync(Reader, "/start metaverse-g100123");
+        Assert.Contains("报名成功", (await bot.PressAsync(Reader, Assert.Single(card.Buttons()).CallbackData!)).Text);
+        Assert.Equal("g100123", await bot.ScalarAsync<string>("select source from registrations where member_id = @Reader", new { Reader }));
     }
 
     [Fact]
