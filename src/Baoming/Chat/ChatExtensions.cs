@@ -7,6 +7,7 @@ public static class ChatExtensions
     {
         services.AddSingleton<RoleService>();
         services.AddSingleton<DialogueStore>();
+        services.AddSingleton<IntentRouter>();
         services.AddSingleton<Conversation>();
         return services;
     }

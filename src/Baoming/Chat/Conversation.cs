@@ -16,7 +16,7 @@ public sealed class Conversation(
     IEnumerable<IChatCommand> commands,
     IEnumerable<IButtonHandler> buttons,
     IEnumerable<IDialogueHandler> dialogues,
-    IEnumerable<IIntentHandler> intents,
+    IntentRouter router,
     DialogueStore dialogueStore,
     BotIdentity bot,
     IOptions<CommunityOptions> community)
@@ -24,8 +24,6 @@ public sealed class Conversation(
     private readonly Dictionary<string, IChatCommand> commands = commands.ToDictionary(c => c.Name, StringComparer.Ordinal);
     private readonly Dictionary<string, IButtonHandler> buttons = buttons.ToDictionary(b => b.Prefix, StringComparer.Ordinal);
     private readonly Dictionary<string, IDialogueHandler> dialogues = dialogues.ToDictionary(d => d.Kind, StringComparer.Ordinal);
-
-    private readonly IIntentHandler[] intents = [.. intents];
 
     private readonly TimeZoneInfo zone = community.Value.Zone;
 
@@ -106,15 +104,7 @@ public sealed class Conversation(
                 : Response.To(incoming.ChatId, texts.NotAllowed());
         }
 
-        if (Array.Find(intents, h => h.Claims(intent)) is { } handler)
-        {
-            var role = await roles.GetRoleAsync(incoming.From.UserId, cancellationToken);
-            return role >= handler.Requires
-                ? await handler.HandleAsync(new ChatContext(incoming, texts, role), intent, cancellationToken)
-                : Response.To(incoming.ChatId, texts.NotAllowed());
-        }
-
-        return await reader.HandleAsync(incoming, intent, texts, cancellationToken);
+        return await router.RouteAsync(incoming, intent, texts, role: null, cancellationToken);
     }
 
     private async Task<Response> HandleButtonAsync(Incoming incoming, string? data, Texts texts, CancellationToken cancellationToken)

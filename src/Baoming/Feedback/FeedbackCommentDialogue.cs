@@ -15,16 +15,13 @@ namespace Baoming.Feedback;
 public sealed class FeedbackCommentDialogue(
     FeedbackRepository feedback,
     DialogueStore dialogues,
-    IReaderConversation reader,
-    IEnumerable<IIntentHandler> intents,
+    IntentRouter router,
     TimeProvider time) : IDialogueHandler
 {
     public const string DialogueKind = "feedback.comment";
 
     /// <summary>Typed instead of pressing 跳过.</summary>
     private static readonly HashSet<string> SkipWords = new(StringComparer.OrdinalIgnoreCase) { "跳过", "跳過", "skip", "不用了", "没有", "沒有", "无", "無" };
-
-    private readonly IIntentHandler[] intents = [.. intents];
 
     /// <summary>The dialogue's state: which session the comment is on.</summary>
     public sealed record State(long SessionId);
@@ -45,7 +42,7 @@ public sealed class FeedbackCommentDialogue(
         if (Read(state) is not { } sessionId)
         {
             await dialogues.CloseAsync(context.MemberId, cancellationToken);
-            return await HandOnAsync(context, MessageParser.Parse(text), cancellationToken);
+            return await router.RouteAsync(context, MessageParser.Parse(text), cancellationToken);
         }
 
         var comment = text.Trim();
@@ -69,13 +66,13 @@ public sealed class FeedbackCommentDialogue(
         if (MessageParser.Parse(comment) is var intent && IsRequest(intent))
         {
             await dialogues.CloseAsync(context.MemberId, cancellationToken);
-            return await HandOnAsync(context, intent, cancellationToken);
+            return await router.RouteAsync(context, intent, cancellationToken);
         }
 
         await dialogues.CloseAsync(context.MemberId, cancellationToken);
         return await feedback.SaveCommentAsync(sessionId, context.MemberId, comment, time.GetUtcNow(), cancellationToken)
             ? context.Reply(texts.FeedbackCommentThanks())
-            : await HandOnAsync(context, intent, cancellationToken);
+            : await router.RouteAsync(context, intent, cancellationToken);
     }
 
     /// <summary>A sticker, photo or file while the comment is asked for: asked again for words.</summary>
@@ -88,17 +85,4 @@ public sealed class FeedbackCommentDialogue(
     /// <summary>What the parser understands as something a reader asks the bot for, rather than words about the session.</summary>
     private static bool IsRequest(Intent intent) =>
         intent is Intent.SignUp or Intent.Cancel or Intent.Ask or Intent.MySignups or Intent.Help or Intent.Start or Intent.Note;
-
-    /// <summary>The text as the engine would have handled it with no question open: a feature's message kind (a 留言), else the readers' conversation.</summary>
-    private async Task<Response> HandOnAsync(ChatContext context, Intent intent, CancellationToken cancellationToken)
-    {
-        if (Array.Find(intents, h => h.Claims(intent)) is { } handler)
-        {
-            return context.Role >= handler.Requires
-                ? await handler.HandleAsync(context, intent, cancellationToken)
-                : context.Reply(context.Texts.NotAllowed());
-        }
-
-        return await reader.HandleAsync(context.Incoming, intent, context.Texts, cancellationToken);
-    }
 }

@@ -19,12 +19,9 @@ public sealed class QuestionDialogue(
     QuestionFlow flow,
     QuestionRepository questions,
     SessionRepository sessions,
-    IReaderConversation reader,
-    IEnumerable<IIntentHandler> intents,
+    IntentRouter router,
     IOptions<CommunityOptions> community) : IDialogueHandler
 {
-    private readonly IIntentHandler[] intents = [.. intents];
-
     private readonly TimeZoneInfo zone = community.Value.Zone;
 
     public string Kind => QuestionFlow.DialogueKind;
@@ -40,7 +37,7 @@ public sealed class QuestionDialogue(
         {
             // The questions changed under the dialogue or its state is unreadable: the text is read as any other.
             await flow.CloseAsync(context.MemberId, cancellationToken);
-            return await ElsewhereAsync(context, MessageParser.Parse(text), cancellationToken);
+            return await router.RouteAsync(context, MessageParser.Parse(text), cancellationToken);
         }
 
         var answers = await questions.AnswersAsync(at.SessionId, context.MemberId, cancellationToken);
@@ -50,7 +47,7 @@ public sealed class QuestionDialogue(
         if (!(check is AnswerCheck.Accepted && question.IsChoice) && await ReaderRequestAsync(text, cancellationToken) is { } request)
         {
             await flow.CloseAsync(context.MemberId, cancellationToken);
-            var handed = await ElsewhereAsync(context, request, cancellationToken);
+            var handed = await router.RouteAsync(context, request, cancellationToken);
             var session = await sessions.FindAsync(at.SessionId, cancellationToken);
             return session is null ? handed : handed with { Messages = [new Outgoing(context.ChatId, texts.QuestionsLeftForLater(session)), .. handed.Messages] };
         }
@@ -69,7 +66,7 @@ public sealed class QuestionDialogue(
             case false:
                 // No longer signed up (cancelled by a button meanwhile): nothing to record, the text is read as any other.
                 await flow.CloseAsync(context.MemberId, cancellationToken);
-                return await ElsewhereAsync(context, MessageParser.Parse(text), cancellationToken);
+                return await router.RouteAsync(context, MessageParser.Parse(text), cancellationToken);
             default:
                 return context.Reply(texts.AskQuestion(question, (await questions.CurrentAsync(at.SessionId, cancellationToken)).Count,
                     answers.GetValueOrDefault(question.Id), texts.AnswerProblem(check)));
@@ -111,17 +108,4 @@ public sealed class QuestionDialogue(
 
     private async Task<bool> NamesSessionAsync(string query, CancellationToken cancellationToken) =>
         SessionMatcher.Match(query, await sessions.GetOpenAsync(cancellationToken), zone) is MatchResult.One or MatchResult.Many;
-
-    /// <summary>Where the text would have gone without the dialogue: a feature's message kind (留言), else the readers' conversation.</summary>
-    private async Task<Response> ElsewhereAsync(ChatContext context, Intent intent, CancellationToken cancellationToken)
-    {
-        if (Array.Find(intents, h => h.Claims(intent)) is { } handler)
-        {
-            return context.Role >= handler.Requires
-                ? await handler.HandleAsync(context, intent, cancellationToken)
-                : context.Reply(context.Texts.NotAllowed());
-        }
-
-        return await reader.HandleAsync(context.Incoming, intent, context.Texts, cancellationToken);
-    }
 }
