@@ -32,6 +32,9 @@ public sealed record Session
     public string? Description { get; init; }
     public bool IsCancelled { get; init; }
 
+    /// <summary>When sign-up opens (issue 18); null: open as soon as the session exists.</summary>
+    public DateTimeOffset? OpensAt { get; init; }
+
     public bool IsOpenAt(DateTimeOffset now) => !IsCancelled && StartsAt > now;
 }
 

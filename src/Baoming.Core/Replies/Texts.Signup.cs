@@ -133,13 +133,16 @@ public sealed partial class Texts
             Pick($"取消：{s.Title}（{Day(s)}）", $"Cancel: {s.Title} ({Day(s)})"), CallbackData.Cancel(s.Id))));
 
     /// <summary>The member's sign-ups; <paramref name="buttons"/> are features' own (e.g. 修改回答), one per row.</summary>
-    public Reply MySignups(IReadOnlyList<MemberSignup> signups, IReadOnlyList<Button>? buttons = null)
+    /// <param name="lines">What other features add below the list (e.g. the series the member follows), shown even with no sign-ups.</param>
+    public Reply MySignups(IReadOnlyList<MemberSignup> signups, IReadOnlyList<Button>? buttons = null, IReadOnlyList<string>? lines = null)
     {
+        var notes = lines is { Count: > 0 } ? "\n\n" + string.Join('\n', lines) : "";
         if (signups.Count == 0)
         {
-            return Reply.Plain(Pick(
+            var none = Pick(
                 "你目前没有报名任何场次。发送「报名」查看可以报名的场次。",
-                "You haven't signed up for anything yet. Send \"sign up\" to see the sessions."));
+                "You haven't signed up for anything yet. Send \"sign up\" to see the sessions.");
+            return Reply.WithButtons(none + notes, buttons ?? []);
         }
 
         var text = new StringBuilder(Pick("你的报名：", "Your sign-ups:")).Append('\n');
@@ -152,7 +155,7 @@ public sealed partial class Texts
             text.Append(CultureInfo.InvariantCulture, $"{i + 1}. {signup.Session.Title} — {When(signup.Session)} — {status}\n");
         }
 
-        text.Append(Pick("发送「取消报名」可以取消。", "Send \"cancel\" to cancel one."));
+        text.Append(Pick("发送「取消报名」可以取消。", "Send \"cancel\" to cancel one.")).Append(notes);
         return Reply.WithButtons(text.ToString(), buttons ?? []);
     }
 

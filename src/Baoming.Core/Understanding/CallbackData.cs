@@ -68,11 +68,16 @@ public static partial class CallbackData
         public const string Joined = "in";
         public const string Feedback = "fb";
 
+        // Issue 18's buttons: follow a series ("以后的场次也通知我") and stop following it.
+        public const string Follow = "sf";
+        public const string Unfollow = "sx";
+
         public static IReadOnlyList<string> All { get; } =
         [
             SignUp, Cancel, Calendar, Attend, SessionPage,
             CancelSession, Audience, Send, Stop, NotReached, ExportSession, ExportFormat, NoteAnswer,
             Question, Joined, Feedback,
+            Follow, Unfollow,
         ];
     }
 

@@ -34,6 +34,7 @@ public static class UnknownSettings
         (RetentionOptions.Section, [typeof(RetentionOptions)]),
         (AfterSessionOptions.Section, [typeof(AfterSessionOptions)]),
         ("Sessions", [typeof(List<SessionConfig>)]),
+        ("Series", [typeof(List<Series.SeriesConfig>)]),
     ];
 
     /// <summary>Throws, as a failed option would, when a bound section has a key no option reads.</summary>

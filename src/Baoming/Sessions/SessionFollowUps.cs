@@ -33,7 +33,10 @@ public sealed class SessionFollowUps(IEnumerable<ISessionChangeHook> hooks, IBac
     /// <summary>A session was cancelled; the argument is its id.</summary>
     public const string Cancelled = "session-cancelled";
 
-    public IReadOnlyList<string> Kinds { get; } = [Created, Moved, Cancelled];
+    /// <summary>A session's opening time or series changed (0021); the argument is its id. The hooks follow; nobody is told.</summary>
+    public const string Changed = "session-changed";
+
+    public IReadOnlyList<string> Kinds { get; } = [Created, Moved, Cancelled, Changed];
 
     public async Task<bool> RunAsync(string kind, string argument, TimeSpan age, CancellationToken cancellationToken)
     {

@@ -44,6 +44,13 @@ public sealed class SessionConfig
 
     /// <summary>Telegram HTML sent after the session to confirmed members who did not come.</summary>
     public string? FollowUpNoShow { get; set; }
+
+    /// <summary>When sign-up opens (ISO 8601 with an offset); unset: at once. Followers of the series are invited then.</summary>
+    public DateTimeOffset? OpensAt { get; set; }
+
+    /// <summary>The key of the series (top-level <c>Series</c>) this session belongs to.</summary>
+    [RegularExpression("^[A-Za-z0-9_-]{1,64}$", ErrorMessage = "Sessions:N:Series must be the Key of an entry of Series.")]
+    public string? Series { get; set; }
 }
 
 /// <summary>One question of <c>Sessions:N:Questions</c>: free text when <see cref="Choices"/> is empty, else one of the choices.</summary>

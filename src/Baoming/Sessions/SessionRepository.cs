@@ -29,7 +29,7 @@ public sealed class SessionRepository(NpgsqlDataSource dataSource, TimeProvider 
     /// <summary><see cref="Columns"/> for a <c>returning</c> clause, where the table has no alias.</summary>
     private const string ColumnsUnqualified = """
         id, key, title, aliases, starts_at as StartsAt, duration_minutes as DurationMinutes,
-        capacity, join_url as JoinUrl, description, (cancelled_at is not null) as IsCancelled
+        capacity, join_url as JoinUrl, description, (cancelled_at is not null) as IsCancelled, opens_at as OpensAt
         """;
 
     /// <summary>
@@ -261,7 +261,7 @@ public record StoredSession
     /// <summary>The columns that make a <see cref="Session"/>, from <c>sessions s</c>; shared by every query that returns one.</summary>
     public const string Columns = """
         s.id, s.key, s.title, s.aliases, s.starts_at as StartsAt, s.duration_minutes as DurationMinutes,
-        s.capacity, s.join_url as JoinUrl, s.description, (s.cancelled_at is not null) as IsCancelled
+        s.capacity, s.join_url as JoinUrl, s.description, (s.cancelled_at is not null) as IsCancelled, s.opens_at as OpensAt
         """;
 
     public long Id { get; init; }
@@ -277,6 +277,9 @@ public record StoredSession
     public string? Description { get; init; }
     public bool IsCancelled { get; init; }
 
+    /// <summary>UTC like <see cref="StartsAt"/>; null when sign-up opens with the session.</summary>
+    public DateTime? OpensAt { get; init; }
+
     public Session ToSession() => new()
     {
         Id = Id,
@@ -289,5 +292,6 @@ public record StoredSession
         JoinUrl = JoinUrl,
         Description = Description,
         IsCancelled = IsCancelled,
+        OpensAt = OpensAt is { } opensAt ? PostgresTime.Utc(opensAt) : null,
     };
 }

@@ -17,4 +17,8 @@ public interface ISignupFollowOn
 
     /// <summary>Buttons under 我的报名 for the member's sign-ups (e.g. 修改回答 per session with questions); none when it has nothing to offer.</summary>
     Task<IReadOnlyList<Button>> MySignupsButtonsAsync(long memberId, IReadOnlyList<MemberSignup> signups, Texts texts, CancellationToken cancellationToken);
+
+    /// <summary>Lines under 我的报名, shown even when the member has no sign-ups (e.g. the series they follow); none by default.</summary>
+    Task<IReadOnlyList<string>> MySignupsLinesAsync(long memberId, Texts texts, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>([]);
 }

@@ -79,12 +79,14 @@ public sealed partial class ReaderConversation(
             case Intent.MySignups:
                 var mine = await registrations.ListForMemberAsync(incoming.From.UserId, time.GetUtcNow(), cancellationToken);
                 var buttons = new List<Button>();
+                var lines = new List<string>();
                 foreach (var followOn in followOns)
                 {
                     buttons.AddRange(await followOn.MySignupsButtonsAsync(incoming.From.UserId, mine, texts, cancellationToken));
+                    lines.AddRange(await followOn.MySignupsLinesAsync(incoming.From.UserId, texts, cancellationToken));
                 }
 
-                return Response.To(chat, texts.MySignups(mine, buttons));
+                return Response.To(chat, texts.MySignups(mine, buttons, lines));
 
             case Intent.Help:
                 return Response.To(chat, texts.Help());

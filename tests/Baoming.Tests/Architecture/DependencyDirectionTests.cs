@@ -19,7 +19,7 @@ public sealed class DependencyDirectionTests
         "Platform", "Community", "Messaging", "Storage", "Metrics", "Jobs", "FollowUps", "Delivery",
         "Members", "Audit", "Chat",
         "Sessions", "Signup", "Export", "Attendance", "Reminders", "Broadcasts", "Roles", "Notes",
-        "Questions", "Feedback", "AfterSession", "History", "Sources",
+        "Questions", "Feedback", "AfterSession", "History", "Sources", "Series", "Stats",
         "Telegram", "Web", "Hosting", "Shell", "Cli", "",
     ];
 
