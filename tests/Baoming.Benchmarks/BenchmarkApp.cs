@@ -13,7 +13,7 @@ namespace Baoming.Benchmarks;
 internal static class BenchmarkApp
 {
     /// <summary>Every scenario; a new one is one more entry here.</summary>
-    private static readonly IScenario[] Scenarios = [new SignupScenario(), new StartupScenario(), new RemindersScenario(), new BroadcastScenario(), new ExportScenario(), new ScaleoutScenario(), new ChaosScenario(), new DbRestartScenario(), new JoinRushScenario(), new StaticRedirectScenario()];
+    private static readonly IScenario[] Scenarios = [new SignupScenario(), new StartupScenario(), new RemindersScenario(), new BroadcastScenario(), new ExportScenario(), new ScaleoutScenario(), new ChaosScenario(), new DbRestartScenario(), new JoinRushScenario(), new StaticRedirectScenario(), new StatsScenario()];
 
     public static async Task<int> RunAsync(string[] args)
     {

@@ -32,6 +32,57 @@ public sealed class DeepLinksTests
     }
 
     [Fact]
+    public void A_link_payload_is_the_key_alone_or_the_key_a_dash_and_the_source()
+    {
+        Assert.Equal(new LinkPayload.Made("metaverse"), DeepLinks.Payload("metaverse", null));
+        Assert.Equal(new LinkPayload.Made("metaverse-wx36kr"), DeepLinks.Payload("metaverse", "wx36kr"));
+        Assert.Equal(new LinkPayload.Made("ai-2027-qr_poster"), DeepLinks.Payload("ai-2027", "qr_poster"));
+    }
+
+    [Fact]
+    public void The_longest_source_is_what_the_key_and_its_dash_leave_of_64_characters()
+    {
+        Assert.Equal(54, DeepLinks.MaxSourceLength("metaverse"));
+        Assert.Equal(new LinkPayload.Made("metaverse-" + new string('x', 54)), DeepLinks.Payload("metaverse", new string('x', 54)));
+        Assert.Equal(new LinkPayload.BadSource(54), DeepLinks.Payload("metaverse", new string('x', 55)));
+        Assert.Equal(0, DeepLinks.MaxSourceLength(new string('k', 63)));
+        Assert.Equal(new LinkPayload.BadSource(0), DeepLinks.Payload(new string('k', 63), "a"));
+        Assert.Equal(new LinkPayload.BadSource(0), DeepLinks.Payload(new string('k', 64), "a"));
+        Assert.Equal(new LinkPayload.Made(new string('k', 64)), DeepLinks.Payload(new string('k', 64), null));
+    }
+
+    [Theory]
+    [InlineData("wx 36")]
+    [InlineData("wx!")]
+    [InlineData("公众号")]
+    [InlineData("wx.36kr")]
+    [InlineData("")]
+    public void A_source_outside_the_payload_alphabet_is_refused_with_the_room_left(string source) =>
+        Assert.Equal(new LinkPayload.BadSource(54), DeepLinks.Payload("metaverse", source));
+
+    [Theory]
+    [InlineData("元宇宙")]
+    [InlineData("meta verse")]
+    public void A_key_a_payload_cannot_carry_has_no_link(string key)
+    {
+        Assert.Equal(new LinkPayload.KeyUnfit(), DeepLinks.Payload(key, null));
+        Assert.Equal(new LinkPayload.KeyUnfit(), DeepLinks.Payload(key, "wx"));
+    }
+
+    [Fact]
+    public void The_payload_of_a_link_reads_back_as_its_key_and_source_once_the_keys_read_first_are_passed()
+    {
+        // "ai" with the source "2027-qr" is first read as the whole payload, then as the key "ai-2027".
+        Assert.Equal(["ai-2027-qr", "ai-2027"], DeepLinks.KeysReadFirst("ai", "2027-qr"));
+        Assert.Equal(["metaverse-wx36kr"], DeepLinks.KeysReadFirst("metaverse", "wx36kr"));
+        Assert.Equal(["ai-2027-qr-a", "ai-2027-qr"], DeepLinks.KeysReadFirst("ai-2027", "qr-a"));
+
+        var payload = ((LinkPayload.Made)DeepLinks.Payload("ai", "2027-qr")).Payload;
+        var readings = DeepLinks.Readings(payload).ToList();
+        Assert.Equal(("ai", "2027-qr"), readings[DeepLinks.KeysReadFirst("ai", "2027-qr").Count]);
+    }
+
+    [Fact]
     public void A_sign_up_button_carries_the_source_when_it_fits_and_parses_back()
     {
         var data = CallbackData.SignUp(42, "wx36kr");

@@ -207,6 +207,8 @@ public sealed class MessageParserTests
     [InlineData("取消元宇宙", "元宇宙")]
     [InlineData("cancel", null)]
     [InlineData("Cancel metaverse", "metaverse")]
+    [InlineData("退订", null)]
+    [InlineData("退订汽车", "汽车")]
     public void Cancel_phrases_cancel_even_though_they_contain_baoming(string text, string? query)
     {
         // Act

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Baoming.Core.Signup;
 using Baoming.Core.Understanding;
 
 namespace Baoming.Core.Replies;
@@ -17,7 +18,11 @@ public sealed partial class Texts
     /// The open sessions, soonest first, a page at a time: Telegram refuses a keyboard that is too large,
     /// so twenty sessions show eight buttons and 更多场次 for the next page. A forged page shows the last one.
     /// </summary>
-    public Reply SessionList(IReadOnlyList<Session> open, string? note = null, int page = 0)
+    /// <param name="now">
+    /// Sessions whose sign-up opens after it are listed with their opening time and no button. Without it
+    /// every session is taken as open (texts that list sessions for another reason).
+    /// </param>
+    public Reply SessionList(IReadOnlyList<Session> open, string? note = null, int page = 0, DateTimeOffset? now = null)
     {
         var text = new StringBuilder();
         if (note is not null)
@@ -35,11 +40,14 @@ public sealed partial class Texts
         page = Math.Clamp(page, 0, pages - 1);
         var shown = open.OrderBy(s => s.StartsAt).ThenBy(s => s.Id).Skip(page * SessionPageSize).Take(SessionPageSize).ToList();
         text.Append(Pick("近期可以报名的选题会：", "Upcoming sessions open for sign-up:")).Append('\n');
-        AppendNumbered(text, shown, s => When(s), first: page * SessionPageSize + 1);
-        text.Append('\n').Append(Pick(
-            "点下面的按钮报名，或直接发送「报名 元宇宙」「报名 2月17日」这样的消息。",
-            "Tap a button to sign up, or send e.g. \"sign up metaverse\"."));
-        var buttons = shown.Select(s => SignUpButton(s)).ToList();
+        AppendNumbered(text, shown, s => WhenAndOpening(s, now), first: page * SessionPageSize + 1);
+        var signable = shown.Where(s => !WaitsForOpening(s, now)).ToList();
+        text.Append('\n').Append(signable.Count > 0 || page < pages - 1
+            ? Pick(
+                "点下面的按钮报名，或直接发送「报名 元宇宙」「报名 2月17日」这样的消息。",
+                "Tap a button to sign up, or send e.g. \"sign up metaverse\".")
+            : Pick("开放报名后，发送「报名」即可报名。", "Once sign-up opens, send \"sign up\" to sign up."));
+        var buttons = signable.Select(s => SignUpButton(s)).ToList();
         if (page < pages - 1)
         {
             buttons.Add(new Button(Pick($"更多场次（{page + 2}/{pages}）", $"More sessions ({page + 2}/{pages})"), CallbackData.SessionPage(page + 1)));
@@ -48,16 +56,36 @@ public sealed partial class Texts
         return Reply.WithButtons(text.ToString(), buttons);
     }
 
-    public Reply NoMatch(string query, IReadOnlyList<Session> open) =>
-        SessionList(open, Pick($"没有找到和「{Clip(query)}」对应的场次。", $"No session matches \"{Clip(query)}\"."));
+    public Reply NoMatch(string query, IReadOnlyList<Session> open, DateTimeOffset? now = null) =>
+        SessionList(open, Pick($"没有找到和「{Clip(query)}」对应的场次。", $"No session matches \"{Clip(query)}\"."), now: now);
 
-    public Reply Ambiguous(string query, IReadOnlyList<Session> matches)
+    /// <param name="now">As in <see cref="SessionList"/>: a session not open yet shows when it opens, and has no button.</param>
+    public Reply Ambiguous(string query, IReadOnlyList<Session> matches, DateTimeOffset? now = null)
     {
         var text = new StringBuilder(Pick($"「{Clip(query)}」对应多个场次，请选择要报名的一场：", $"\"{Clip(query)}\" matches several sessions; which one?"))
             .Append('\n');
-        AppendNumbered(text, matches, s => When(s));
-        return Reply.WithButtons(text.ToString().TrimEnd(), matches.Select(s => SignUpButton(s)));
+        AppendNumbered(text, matches, s => WhenAndOpening(s, now));
+        return Reply.WithButtons(text.ToString().TrimEnd(), matches.Where(s => !WaitsForOpening(s, now)).Select(s => SignUpButton(s)));
     }
+
+    /// <summary>"1月24日 周日 10:00（北京时间）开放报名": when a session's sign-up opens.</summary>
+    public string Opening(DateTimeOffset opensAt) => Pick(
+        $"{TimeFormat.Format(opensAt, zone, language)}开放报名",
+        $"sign-up opens {TimeFormat.Format(opensAt, zone, language)}");
+
+    /// <summary>
+    /// 报名 (by name, by a button sent early or forged) before the session's sign-up opens: when it opens, and
+    /// nothing stored. Distinct from <see cref="Closed"/>, which is for a session that started or was cancelled.
+    /// </summary>
+    public Reply NotYetOpen(Session session, DateTimeOffset opensAt) => Reply.Plain(Pick(
+        $"「{session.Title}」（{When(session)}）还没有开放报名，将于 {TimeFormat.Format(opensAt, zone, language)}开放报名，到时再来报名吧。",
+        $"Sign-up for \"{session.Title}\" ({When(session)}) isn't open yet: it opens {TimeFormat.Format(opensAt, zone, language)}. Come back then!"));
+
+    private string WhenAndOpening(Session session, DateTimeOffset? now) =>
+        WaitsForOpening(session, now) ? When(session) + " · " + Opening(session.OpensAt!.Value) : When(session);
+
+    private static bool WaitsForOpening(Session session, DateTimeOffset? now) =>
+        now is { } at && SignupRules.IsBeforeOpening(session, at);
 
     /// <summary>A question that names one session ("元宇宙那场怎么报名？"): say what was understood and offer its button, never guess.</summary>
     public Reply OfferSignUp(Session session) => Reply.WithButtons(
@@ -161,7 +189,8 @@ public sealed partial class Texts
 
     /// <summary>The card a deep link (<c>/start KEY</c>) opens onto.</summary>
     /// <param name="source">Where the deep link was posted: its sign-up button carries it, so the registration keeps it.</param>
-    public Reply SessionCard(Session session, int confirmed, string? source = null)
+    /// <param name="now">Before the session's sign-up opens the card says when, and has no button.</param>
+    public Reply SessionCard(Session session, int confirmed, string? source = null, DateTimeOffset? now = null)
     {
         var text = new StringBuilder('「' + session.Title + "」\n")
             .Append(Pick("时间：", "Time: ")).Append(When(session)).Append('\n');
@@ -176,6 +205,14 @@ public sealed partial class Texts
             text.Append(left > 0
                 ? Pick($"剩余名额：{left}", $"Seats left: {left}")
                 : Pick("名额已满，可以报名候补。", "Full: you can join the waitlist.")).Append('\n');
+        }
+
+        if (WaitsForOpening(session, now))
+        {
+            // No button yet: one pressed early would only be refused. 报名 after the time, or the link again.
+            var opens = TimeFormat.Format(session.OpensAt!.Value, zone, language);
+            text.Append(Pick($"⏰ {opens}开放报名，到时再来报名吧。", $"⏰ Sign-up opens {opens}. Come back then!"));
+            return Reply.Plain(text.ToString());
         }
 
         return Reply.WithButtons(text.ToString().TrimEnd(), [SignUpButton(session, source)]);

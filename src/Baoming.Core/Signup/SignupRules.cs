@@ -31,6 +31,9 @@ public abstract record SignupDecision
 
     /// <summary>The session has started, ended or was cancelled.</summary>
     public sealed record Closed : SignupDecision;
+
+    /// <summary>Sign-up opens later (<see cref="Session.OpensAt"/>): the reader is told when.</summary>
+    public sealed record NotYetOpen(DateTimeOffset OpensAt) : SignupDecision;
 }
 
 /// <summary>What a cancellation results in.</summary>
@@ -51,6 +54,25 @@ public abstract record CancelDecision
 
 public static class SignupRules
 {
+    /// <summary>
+    /// Sign-up has not opened yet: <see cref="Session.OpensAt"/> is later than <paramref name="now"/>; from that
+    /// instant on it is open. Kept apart from <see cref="Session.IsOpenAt"/>, which means "upcoming and not
+    /// cancelled": the organizers' upcoming list, the broadcast audience, the deep-link card and the readers'
+    /// list all show a session that waits for its opening, and only the seat itself waits.
+    /// </summary>
+    public static bool IsBeforeOpening(Session session, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return session.OpensAt > now;
+    }
+
+    /// <summary>A seat can be taken now: upcoming, not cancelled, and sign-up has opened.</summary>
+    public static bool CanSignUpAt(Session session, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return session.IsOpenAt(now) && !IsBeforeOpening(session, now);
+    }
+
     public static SignupDecision Decide(SeatState state, DateTimeOffset now)
     {
         switch (state.Existing)
@@ -64,6 +86,12 @@ public static class SignupRules
         if (!state.Session.IsOpenAt(now))
         {
             return new SignupDecision.Closed();
+        }
+
+        // After the closed check: a cancelled session that was never opened is "cancelled", not "opens on …".
+        if (IsBeforeOpening(state.Session, now))
+        {
+            return new SignupDecision.NotYetOpen(state.Session.OpensAt!.Value);
         }
 
         var capacity = state.Session.Capacity;

@@ -43,6 +43,18 @@ public abstract record Intent
     /// </summary>
     public sealed record Note(string? Text) : Intent;
 
+    /// <summary>
+    /// Follow a series ("订阅 选题会", "关注选题会", "follow …"): <see cref="Query"/> names it, or null for the
+    /// list of series ("订阅" alone, or asked as a question).
+    /// </summary>
+    public sealed record Follow(string? Query) : Intent;
+
+    /// <summary>
+    /// Stop following a series ("取消订阅 选题会", "退订选题会系列", "unsubscribe"): <see cref="Query"/> names it,
+    /// or null for the member's follows as buttons.
+    /// </summary>
+    public sealed record Unfollow(string? Query) : Intent;
+
     /// <summary>Anything else.</summary>
     public sealed record Unknown : Intent;
 }

@@ -132,6 +132,11 @@ public static class MessageParser
         }
 
         var text = JoinChinese(normalized);
+        if (ParseFollow(text) is { } follow)
+        {
+            return follow;
+        }
+
         var isLetter = text.Length > MaxFreeFormLength;
         var lead = isLetter ? LeadingFillerEnd(text) : 0;
 
@@ -171,6 +176,65 @@ public static class MessageParser
         return IsNegated(text, verb, checkAfter: true) || IsPast(text, verb)
             ? new Intent.Unknown()
             : new Intent.SignUp(residual);
+    }
+
+    /// <summary>
+    /// Following a series, only when the message starts with the word (after a greeting or "我想"): "订阅选题会",
+    /// "关注 选题会", "取消订阅选题会", "退订选题会系列". A question ("能订阅吗？") gets the list, nothing stored. 退订
+    /// alone or before anything else ("退订汽车那场") stays a cancel of a sign-up, as it always was.
+    /// </summary>
+    private static Intent? ParseFollow(string text)
+    {
+        var lead = LeadingFillerEnd(text);
+        if (lead >= text.Length)
+        {
+            return null;
+        }
+
+        var unfollow = Phrases.MatchAt(text, lead, Phrases.Unfollow);
+        if (unfollow > 0)
+        {
+            return new Intent.Unfollow(SeriesQuery(text[(lead + unfollow)..]));
+        }
+
+        if (text.AsSpan(lead).StartsWith(Phrases.UnfollowOrCancel, StringComparison.Ordinal))
+        {
+            var rest = text[(lead + Phrases.UnfollowOrCancel.Length)..];
+            return Phrases.Contains(rest, Phrases.SeriesWords) && !IsQuestion(text) ? new Intent.Unfollow(SeriesQuery(rest)) : null;
+        }
+
+        var follow = Phrases.MatchAt(text, lead, Phrases.Follow);
+        if (follow == 0 || Phrases.Contains(text[(lead + follow)..], Phrases.SignUpVerbs) || Phrases.Contains(text[(lead + follow)..], Phrases.Cancel))
+        {
+            // "关注一下报名情况": about signing up, read as before.
+            return null;
+        }
+
+        return IsQuestion(text) ? new Intent.Follow(null) : new Intent.Follow(SeriesQuery(text[(lead + follow)..]));
+    }
+
+    /// <summary>What names the series once the word is taken: "一下选题会系列吧" → "选题会"; null when nothing is left.</summary>
+    private static string? SeriesQuery(string rest)
+    {
+        var query = rest;
+        string previous;
+        do
+        {
+            previous = query;
+            query = TrimNoise(query);
+            query = query[Phrases.MatchAt(query, 0, Phrases.SeriesLeadingFillers)..];
+            foreach (var filler in Phrases.SeriesTrailingFillers)
+            {
+                if (query.EndsWith(filler, StringComparison.Ordinal))
+                {
+                    query = query[..^filler.Length];
+                    break;
+                }
+            }
+        }
+        while (query.Length != previous.Length);
+
+        return query.Length == 0 ? null : query;
     }
 
     /// <summary>"报 名", "元宇宙 报名" → "报名", "元宇宙报名": a space matters only between two English words or numbers.</summary>

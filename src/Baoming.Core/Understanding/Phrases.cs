@@ -47,6 +47,33 @@ internal static class Phrases
         "cant come", "can't attend", "cant attend", "not coming", "can't join", "cant join", "won't make it", "not going",
     ]);
 
+    /// <summary>
+    /// Following a series (issue 18): the word at the start of the message, after a greeting or "我想"
+    /// (<see cref="LeadingFillers"/>), so "谢谢关注" is no follow. None of these was a wish before.
+    /// </summary>
+    public static readonly string[] Follow = Longest(["订阅", "关注", "follow", "subscribe", "subscribe to"]);
+
+    /// <summary>
+    /// Stopping it, at the start as for <see cref="Follow"/>: 取消订阅 and 取消关注 are found before the cancel
+    /// phrases, so they never cancel a sign-up (取消报名 still does).
+    /// </summary>
+    public static readonly string[] Unfollow = Longest(
+        ["取消订阅", "取消关注", "不再订阅", "不再关注", "不想再订阅", "不想再关注", "unfollow", "unsubscribe", "stop following"]);
+
+    /// <summary>
+    /// 退订 is a cancel of a sign-up ("退订汽车那场") unless what follows speaks of a series or its news:
+    /// "退订选题会", "退订系列", "退订通知". The parser knows no configured series, so these words decide.
+    /// </summary>
+    public const string UnfollowOrCancel = "退订";
+
+    public static readonly string[] SeriesWords = Longest(["选题会", "系列", "订阅", "通知", "推送", "series", "notifications", "updates"]);
+
+    /// <summary>Words around a series' name that are not part of it: "订阅一下选题会系列吧" → "选题会".</summary>
+    public static readonly string[] SeriesLeadingFillers = Longest(["一下", "下", "这个", "那个", "的", "了", "the", "to", "me"]);
+
+    public static readonly string[] SeriesTrailingFillers = Longest(
+        ["系列", "的", "吧", "了", "啊", "呀", "哦", "哈", "谢谢", "一下", "通知", "推送", "订阅", "series", "notifications", "updates", "please", "thanks"]);
+
     /// <summary>"What did I sign up for": looked for anywhere, before questions (they often are questions).</summary>
     public static readonly string[] MySignups = Longest(
     [

@@ -1,4 +1,5 @@
 using Baoming.Delivery;
+using Baoming.Jobs;
 using Baoming.Sessions;
 
 namespace Baoming.AfterSession;
@@ -31,5 +32,5 @@ public static class AfterSessionExtensions
 
     /// <summary>Plants every session's after-session job at start-up and every few minutes: for the verbs that run jobs (like <c>AddReminderPlanting</c>).</summary>
     public static IServiceCollection AddAfterSessionPlanting(this IServiceCollection services) =>
-        services.AddHostedService<AfterSessionStartup>();
+        services.AddPlanningRounds<AfterSessionScheduler>();
 }

@@ -1,4 +1,5 @@
 using Baoming.Delivery;
+using Baoming.Jobs;
 using Baoming.Sessions;
 using Dapper;
 using Hangfire;
@@ -18,8 +19,10 @@ public sealed partial class AfterSessionScheduler(
     IBackgroundJobClient jobs,
     IOptionsMonitor<AfterSessionOptions> options,
     TimeProvider time,
-    ILogger<AfterSessionScheduler> logger) : ISessionChangeHook
+    ILogger<AfterSessionScheduler> logger) : ISessionChangeHook, ISessionPlanner
 {
+    public string Planned => "after-session runs";
+
     /// <summary>Every session whose run is still to come, or is planned and not yet fired.</summary>
     public async Task SyncAllAsync(CancellationToken cancellationToken)
     {
@@ -29,17 +32,7 @@ public sealed partial class AfterSessionScheduler(
             union
             select session_id from after_session where state = 'scheduled'
             """;
-        IEnumerable<long> ids;
-        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
-        {
-            ids = await connection.QueryAsync<long>(new CommandDefinition(
-                Sql, new { delay = options.CurrentValue.Delay, now = time.GetUtcNow() }, cancellationToken: cancellationToken));
-        }
-
-        foreach (var id in ids)
-        {
-            await SyncAsync(id, cancellationToken);
-        }
+        await SessionPlans.SyncEachAsync(dataSource, Sql, new { delay = options.CurrentValue.Delay, now = time.GetUtcNow() }, SyncAsync, cancellationToken);
     }
 
     Task ISessionChangeHook.SessionChangedAsync(long sessionId, CancellationToken cancellationToken) => SyncAsync(sessionId, cancellationToken);

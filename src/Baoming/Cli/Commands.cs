@@ -63,6 +63,7 @@ public static class Commands
 
         root.Subcommands.Add(RequireExportArguments(ExportCommand.Build()));
         root.Subcommands.Add(AttendanceCommand.Build());
+        root.Subcommands.Add(StatsCommand.Build());
 
         return root;
     }

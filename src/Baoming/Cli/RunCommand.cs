@@ -33,7 +33,8 @@ internal static class RunCommand
                 "warning: ConnectionStrings:Postgres is not set, so the bot uses the embedded development database (for trying it out; set it in production).");
         }
 
-        return HostRunner.RunAsync(
+        // The database is prepared beside the start: the first getUpdates, and the webhook, need not wait for it.
+        return HostRunner.RunPreparingBesideAsync(
             builder,
             BotWeb.Build,
             async (host, ct) =>

@@ -32,6 +32,7 @@ public sealed class DeliveryLedger(NpgsqlDataSource dataSource)
         with next as (
             select id from deliveries
              where topic = @topic and state = 'pending' and claimed_by is null
+               and (not_before is null or not_before <= @now)
              order by id
              limit @limit
              for update skip locked
@@ -72,8 +73,9 @@ public sealed class DeliveryLedger(NpgsqlDataSource dataSource)
     /// (<c>r.member_id</c>), null when it did not go to them. A key's text is a kind and digits only, so it
     /// can stand in the SQL.
     /// </summary>
+    /// <remarks>A row prepared ahead of its due time (<c>not_before</c> still to come) has not gone out: null.</remarks>
     public static string StateColumnSql(TopicKey topic) =>
-        $"(select d.state from deliveries d where d.topic = '{topic}' and d.member_id = r.member_id)";
+        $"(select d.state from deliveries d where d.topic = '{topic}' and d.member_id = r.member_id and (d.not_before is null or d.not_before <= now()))";
 
     /// <summary><see cref="StateColumnSql(TopicKey)"/> on the rows of one session only (a reminder slot, a follow-up), null on the others.</summary>
     public static string StateColumnSql(long sessionId, TopicKey topic) =>
@@ -122,11 +124,14 @@ public sealed class DeliveryLedger(NpgsqlDataSource dataSource)
         }
     }
 
-    /// <summary>Claims up to <paramref name="limit"/> pending rows of <paramref name="topic"/> for <paramref name="run"/>; they stay pending.</summary>
-    public async Task<IReadOnlyList<Claimed>> ClaimAsync(TopicKey topic, Guid run, int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// Claims up to <paramref name="limit"/> pending rows of <paramref name="topic"/> for <paramref name="run"/>; they
+    /// stay pending. Rows prepared ahead whose <c>not_before</c> is after <paramref name="now"/> are not claimed.
+    /// </summary>
+    public async Task<IReadOnlyList<Claimed>> ClaimAsync(TopicKey topic, Guid run, int limit, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return [.. await connection.QueryAsync<Claimed>(new CommandDefinition(ClaimSql, new { topic = topic.ToString(), run, limit }, cancellationToken: cancellationToken))];
+        return [.. await connection.QueryAsync<Claimed>(new CommandDefinition(ClaimSql, new { topic = topic.ToString(), run, limit, now = now.UtcDateTime }, cancellationToken: cancellationToken))];
     }
 
     /// <summary>
@@ -229,6 +234,52 @@ public sealed class DeliveryLedger(NpgsqlDataSource dataSource)
         arguments.Add("topic", topic.ToString());
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteAsync(new CommandDefinition(sql, arguments, cancellationToken: cancellationToken, commandTimeout: 600));
+    }
+
+    /// <summary>
+    /// Writes a topic's recipients ahead of its due time: <c>pending</c> but not claimable before
+    /// <paramref name="notBefore"/>, so the send at the due time starts from rows already in place. A member
+    /// already in the topic is left alone (safe to run again).
+    /// <paramref name="recipientsSql"/> selects <c>member_id, variant</c>. Returns the rows added.
+    /// </summary>
+    public async Task<int> PrepareRecipientsAsync(TopicKey topic, string recipientsSql, object parameters, DateTimeOffset notBefore, CancellationToken cancellationToken)
+    {
+        var sql = $"""
+            insert into deliveries (topic, member_id, variant, state, not_before)
+            select @topic, r.member_id, r.variant,
+                   case when m.unreachable_at is null then 'pending' else 'blocked' end, @notBefore
+              from ({recipientsSql}) r join members m on m.id = r.member_id
+            on conflict (topic, member_id) do nothing
+            """;
+        var arguments = new DynamicParameters(parameters);
+        arguments.Add("topic", topic.ToString());
+        arguments.Add("notBefore", notBefore.UtcDateTime);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(sql, arguments, cancellationToken: cancellationToken, commandTimeout: 600));
+    }
+
+    /// <summary>Whether <paramref name="topic"/> has any row yet (prepared ahead, or written by an earlier run).</summary>
+    public async Task<bool> HasRowsAsync(TopicKey topic, CancellationToken cancellationToken)
+    {
+        const string Sql = "select exists (select from deliveries where topic = @topic)";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(Sql, new { topic = topic.ToString() }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Deletes a topic's rows that were prepared ahead and never claimed nor started (its slot moved or was
+    /// cancelled before it was due): nothing went out to them, and no run will send them.
+    /// </summary>
+    public const string DropPreparedSql = """
+        delete from deliveries
+         where topic = @topic and state = 'pending' and claimed_by is null and not_before is not null
+        """;
+
+    /// <summary>See <see cref="DropPreparedSql"/>; returns the rows deleted.</summary>
+    public async Task<int> DropPreparedAsync(TopicKey topic, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(DropPreparedSql, new { topic = topic.ToString() }, cancellationToken: cancellationToken));
     }
 
     /// <summary>

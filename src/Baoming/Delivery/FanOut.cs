@@ -44,6 +44,22 @@ public interface ITopic
     Task ProgressAsync(TopicKey topic, FanOutProgress progress, CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
+/// <summary>
+/// A topic with a due time whose recipients can be written to the ledger shortly before it (a reminder slot):
+/// its job starts a little early, <see cref="PrepareAheadAsync"/> inserts the rows known then, not sendable
+/// before the due time; the run waits for the due time, <see cref="ITopic.PrepareAsync"/> tops the rows up
+/// (sign-ups and cancellations since) and the first batch goes out at once, not after 100,000 inserts.
+/// </summary>
+public interface IPreparedTopic : ITopic
+{
+    /// <summary>
+    /// Writes the recipients known now, not sendable before the due time (safe to repeat), and returns the
+    /// due time; null when the topic no longer applies. A topic already due may skip the writing:
+    /// <see cref="ITopic.PrepareAsync"/> follows at once and adds everyone.
+    /// </summary>
+    Task<DateTimeOffset?> PrepareAheadAsync(TopicKey topic, CancellationToken cancellationToken);
+}
+
 /// <summary>Progress of a fan-out, for status messages.</summary>
 public sealed record FanOutProgress(int Done, int Total, double PerSecond);
 
@@ -64,6 +80,7 @@ public sealed partial class FanOut(
     DeliveryLedger ledger,
     RateLimiter limiter,
     IMessenger messenger,
+    TimeProvider time,
     ILogger<FanOut> logger)
 {
     /// <summary>
@@ -102,6 +119,27 @@ public sealed partial class FanOut(
         if (abandoned.Released > 0)
         {
             LogReleased(topic, abandoned.Released);
+        }
+
+        if (handler is IPreparedTopic prepared)
+        {
+            // Prepared ahead, then the due time waited for here, in the job: not in Hangfire's schedule poll
+            // (up to Jobs:SchedulePollingInterval late), and with the lease held, so no other run starts meanwhile.
+            // A shutdown during the wait cancels the job, which Hangfire runs again: the preparation is repeated
+            // cheaply (only missing rows), and nothing was sendable yet.
+            var dueAt = await Retry.UntilDoneAsync(ct => prepared.PrepareAheadAsync(topic, ct), logger, cancellationToken);
+            if (dueAt is null)
+            {
+                LogNotApplicable(topic);
+                return await StatsAsync(topic, cancellationToken);
+            }
+
+            var wait = dueAt.Value - time.GetUtcNow();
+            if (wait > TimeSpan.Zero)
+            {
+                LogPrepared(topic, wait.TotalSeconds);
+                await Task.Delay(wait, time, cancellationToken);
+            }
         }
 
         if (!await Retry.UntilDoneAsync(ct => handler.PrepareAsync(topic, ct), logger, cancellationToken))
@@ -201,7 +239,7 @@ public sealed partial class FanOut(
     /// </summary>
     private async Task<IReadOnlyList<Claimed>> ClaimAsync(Run run)
     {
-        var claimed = await Retry.UntilDoneAsync(ct => ledger.ClaimAsync(run.Topic, run.Id, ClaimBatch, ct), logger, CancellationToken.None);
+        var claimed = await Retry.UntilDoneAsync(ct => ledger.ClaimAsync(run.Topic, run.Id, ClaimBatch, time.GetUtcNow(), ct), logger, CancellationToken.None);
         run.Claimed(claimed);
         return claimed;
     }
@@ -315,7 +353,8 @@ public sealed partial class FanOut(
             // Its own slot within the reservation, so a run goes out evenly rather than in one burst.
             // Once started a send is finished even during shutdown (a run lasts 1/20 s): abandoning
             // it midway would leave its outcome unknown.
-            await limiter.WaitForSlotAsync(reservation, slot, CancellationToken.None);
+            // The permit is held until the answer is in: see RateLimiter's remarks on why that bounds any second.
+            using var permit = await limiter.WaitForSlotAsync(reservation, slot, CancellationToken.None);
             await limiter.PaceChatAsync(row.MemberId, CancellationToken.None);
             var outcome = await messenger.SendAsync(new Outgoing(row.MemberId, handler.ForRecipient(run.Topic, reply, row.MemberId)), CancellationToken.None);
             completion = new Completion(row.Id, DeliveryStates.FromSend(outcome.Status), outcome.MessageId);
@@ -449,6 +488,9 @@ public sealed partial class FanOut(
 
     [LoggerMessage(EventId = 606, Level = LogLevel.Information, Message = "Fan-out {Topic} paused for shutdown; the rest goes out when the job runs again")]
     private partial void LogHandedBack(TopicKey topic);
+
+    [LoggerMessage(EventId = 611, Level = LogLevel.Information, Message = "Fan-out {Topic} prepared; it is due in {Seconds:0.0} s")]
+    private partial void LogPrepared(TopicKey topic, double seconds);
 
     [LoggerMessage(EventId = 603, Level = LogLevel.Information, Message = "Fan-out {Topic} no longer applies; nothing sent")]
     private partial void LogNotApplicable(TopicKey topic);

@@ -7,17 +7,70 @@ namespace Baoming.Delivery;
 /// <summary>
 /// The global send rate, shared by every instance through one PostgreSQL row. Each caller reserves
 /// a run of time slots (1 / rate apart) after the last reserved one and waits for its first slot,
-/// so sends are spread evenly and any one-second window holds at most the configured rate. The
-/// database clock decides, so instances with skewed clocks still agree. Waits are in real time
-/// (<see cref="TimeProvider.System"/>): this is about Telegram's clock, not the business clock.
+/// so sends are spread evenly. The database clock decides, so instances with skewed clocks still
+/// agree. Waits are in real time (<see cref="TimeProvider.System"/>): this is about Telegram's clock,
+/// not the business clock.
 /// </summary>
-public sealed class RateLimiter(NpgsqlDataSource dataSource, IOptionsMonitor<SendRateOptions> options)
+/// <remarks>
+/// <para>
+/// A reserved slot alone does not keep a one-second window under the limit: a stall between the
+/// reservation and the socket (GC, a starved thread pool, the machine busy elsewhere) releases the sends
+/// whose slots went by close together. So two checks are made at the moment of each send
+/// (<see cref="WaitForSlotAsync"/>), after the slot has come:
+/// </para>
+/// <list type="number">
+/// <item>
+/// <b>A local sliding window, a hard bound for this process.</b> A send holds one of
+/// <c>MaxMessagesPerSecond</c> permits from just before its request is written until one second after its
+/// answer came back (<see cref="SendPermit.Dispose"/>). Telegram counts a message when it arrives, which is
+/// between those two moments. Take any one-second window of arrivals and the send in it that started last:
+/// every other send arriving in that window started no later and was answered no earlier than the window's
+/// start, less than a second before that last start, so it still held its permit then. Hence no window holds
+/// more arrivals than there are permits, however long a send stalls before or after the socket: a stall
+/// only keeps the permits longer, and the sends behind it wait.
+/// </item>
+/// <item>
+/// <b>A send late for its slot gives the slot up</b>, for instances together. A send that finds itself more
+/// than <see cref="Tolerance"/> past its slot (it waited for a permit, or the process stalled) does not go:
+/// it reserves a fresh slot at the end of the shared queue and waits for that. So every send leaves within
+/// [slot, slot + tolerance], the slots of all instances are 1 / <see cref="Rate"/> apart, and any one-second
+/// window holds at most Rate × (1 + tolerance) + 1 sends of all instances together: 0.97 × 1.025 = 0.994 of
+/// the limit. Sends are never caught up in a burst after a pause; the slots that went by are lost instead
+/// (the rate after a pause is a little lower, never higher).
+/// </item>
+/// </list>
+/// <para>
+/// What neither check can see is a stall after the permit, on two instances at once, in the same second; the
+/// headroom below is for that.
+/// </para>
+/// </remarks>
+public sealed partial class RateLimiter(NpgsqlDataSource dataSource, IOptionsMonitor<SendRateOptions> options, ILogger<RateLimiter> logger)
 {
     /// <summary>
-    /// A little below the limit: a send held up by a pause (GC, a busy machine) goes out late,
-    /// close to the next one, and network jitter must not push one second over the limit.
+    /// A little below the limit: what a send may lag its slot (<see cref="Tolerance"/>) must still keep
+    /// the sends of all instances under the limit in any one second, while the rate stays ≥ 0.95 of it.
     /// </summary>
     public const double Headroom = 0.97;
+
+    /// <summary>
+    /// How late after its slot a send may still go: 25 ms, so all instances together stay within
+    /// <see cref="Headroom"/> × 1.025 = 0.994 of the limit. Smaller makes more sends lose their slot to
+    /// ordinary timer and scheduling delays on a busy machine (each such loss lowers the rate); larger
+    /// lets more through in one window.
+    /// </summary>
+    public static readonly TimeSpan Tolerance = TimeSpan.FromMilliseconds(25);
+
+    /// <summary>
+    /// After this many lost slots in a row a send goes at its next slot however late it is, bounded by the
+    /// local window only: on a machine so loaded that every wake-up is late, sending slowly beats not at all.
+    /// </summary>
+    private const int MaxReslots = 5;
+
+    /// <summary>
+    /// A permit comes back this long after its send was answered: one second, and a little for a timer that
+    /// fires a tick early.
+    /// </summary>
+    private static readonly TimeSpan WindowHold = TimeSpan.FromSeconds(1) + TimeSpan.FromMilliseconds(2);
 
     public const string ReserveSql = """
         update rate_limits
@@ -28,21 +81,11 @@ public sealed class RateLimiter(NpgsqlDataSource dataSource, IOptionsMonitor<Sen
 
     private static readonly TimeProvider Clock = TimeProvider.System;
 
-    /// <summary>
-    /// The most this process sends, as a share of the limit, when catching up after a pause: just above the
-    /// shared pace (<see cref="Headroom"/>), so it never slows a run that keeps its slots, and at most
-    /// 0.975 × limit + <see cref="LocalBurst"/> sends leave in any second. What Telegram counts can still be
-    /// a little more when the machine stalls a batch between here and the socket (0.985 left 11 sends of
-    /// margin at 1,000/s, and a loaded CI run once measured 1,001); this leaves 21.
-    /// </summary>
-    public const double LocalCeiling = 0.975;
-
-    /// <summary>How many sends may leave this process back to back.</summary>
-    private const int LocalBurst = 4;
-
     private readonly ConcurrentDictionary<long, long> lastSendToChat = new();
-    private readonly Lock localGate = new();
-    private long localTheoreticalAt;
+    private readonly Lock reslotGate = new();
+    private readonly List<TaskCompletionSource<long>> reslotting = [];
+    private bool reslotRunning;
+    private SendWindow? window;
 
     /// <summary>Until when this process already paused the shared limiter (a <see cref="TimeProvider"/> timestamp).</summary>
     private long pausedUntil;
@@ -75,36 +118,145 @@ public sealed class RateLimiter(NpgsqlDataSource dataSource, IOptionsMonitor<Sen
     }
 
     /// <summary>
-    /// Waits for the <paramref name="index"/>-th slot of <paramref name="reservation"/> (0-based),
-    /// then for this process's own pace: after a pause (GC, a busy machine) the sends whose slots
-    /// went by leave at <see cref="LocalCeiling"/> of the limit, a few at a time, not in one burst
-    /// that would put more than the limit into one second.
+    /// Waits for the <paramref name="index"/>-th slot of <paramref name="reservation"/> (0-based) and a
+    /// permit of the local window, and checks the send is not late (see the remarks on the type). The
+    /// caller sends at once and disposes the permit when the answer (or the failure) is in.
     /// </summary>
-    public async Task WaitForSlotAsync(Reservation reservation, int index, CancellationToken cancellationToken)
+    public async Task<SendPermit> WaitForSlotAsync(Reservation reservation, int index, CancellationToken cancellationToken)
     {
         var due = reservation.Start + (long)(index / reservation.Rate * Clock.TimestampFrequency);
-        var wait = Clock.GetElapsedTime(Clock.GetTimestamp(), due);
-        if (wait > TimeSpan.Zero)
+        var current = CurrentWindow();
+        for (var reslots = 0; ; reslots++)
         {
-            await Task.Delay(wait, cancellationToken);
+            var wait = Clock.GetElapsedTime(Clock.GetTimestamp(), due);
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, cancellationToken);
+            }
+
+            await current.Permits.WaitAsync(cancellationToken);
+            var late = Clock.GetElapsedTime(due);
+            if (late <= Tolerance || reslots >= MaxReslots)
+            {
+                return new SendPermit(current);
+            }
+
+            // Late: going now would put this send close to the ones of the slots after it. The permit was
+            // not used, so it comes back at once; the slot is lost.
+            current.Permits.Release();
+            if (reslots == 0)
+            {
+                LogLate(late.TotalMilliseconds);
+            }
+
+            due = await ReslotAsync();
+        }
+    }
+
+    /// <summary>The window for the current limit (a new one when the limit is changed while running).</summary>
+    private SendWindow CurrentWindow()
+    {
+        var limit = options.CurrentValue.MaxMessagesPerSecond;
+        var known = Volatile.Read(ref window);
+        if (known?.Limit == limit)
+        {
+            return known;
         }
 
-        // A virtual-scheduling pacer (GCRA): each send moves the theoretical arrival time on by
-        // one spacing; a send may go while that time is at most LocalBurst spacings ahead of now.
-        var spacing = Clock.TimestampFrequency / (options.CurrentValue.MaxMessagesPerSecond * LocalCeiling);
-        long leaveAt;
-        lock (localGate)
+        var fresh = new SendWindow(limit);
+        return Interlocked.CompareExchange(ref window, fresh, known) == known ? fresh : Volatile.Read(ref window)!;
+    }
+
+    /// <summary>
+    /// A fresh slot for a late send. The late sends of one stall (as many as its length allows) share a
+    /// reservation: one round trip, not one each.
+    /// </summary>
+    private Task<long> ReslotAsync()
+    {
+        var slot = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (reslotGate)
         {
-            var now = Clock.GetTimestamp();
-            var theoretical = Math.Max(localTheoreticalAt, now);
-            localTheoreticalAt = theoretical + (long)spacing;
-            leaveAt = theoretical - (long)(spacing * LocalBurst);
+            reslotting.Add(slot);
+            if (reslotRunning)
+            {
+                return slot.Task;
+            }
+
+            reslotRunning = true;
         }
 
-        var hold = Clock.GetElapsedTime(Clock.GetTimestamp(), leaveAt);
-        if (hold > TimeSpan.Zero)
+        _ = Task.Run(ReslotAllAsync);
+        return slot.Task;
+    }
+
+    private async Task ReslotAllAsync()
+    {
+        while (true)
         {
-            await Task.Delay(hold, cancellationToken);
+            List<TaskCompletionSource<long>> waiting;
+            lock (reslotGate)
+            {
+                if (reslotting.Count == 0)
+                {
+                    reslotRunning = false;
+                    return;
+                }
+
+                waiting = [.. reslotting.Take(Math.Max(BatchSize, 1))];
+                reslotting.RemoveRange(0, waiting.Count);
+            }
+
+            try
+            {
+                // Through an outage: the sends waiting here have started their rows, which must go out or be
+                // written back (FanOut does not cancel a started send).
+                var reservation = await Platform.Retry.UntilDoneAsync(ct => ReserveAsync(waiting.Count, ct), logger, CancellationToken.None);
+                for (var i = 0; i < waiting.Count; i++)
+                {
+                    waiting[i].SetResult(reservation.Start + (long)(i / reservation.Rate * Clock.TimestampFrequency));
+                }
+            }
+            catch (Exception e)
+            {
+                foreach (var slot in waiting)
+                {
+                    slot.SetException(e);
+                }
+            }
+        }
+    }
+
+    /// <summary>This process's sliding one-second window: one permit per message the limit allows in a second.</summary>
+    internal sealed class SendWindow(int limit)
+    {
+        public int Limit => limit;
+
+        public SemaphoreSlim Permits { get; } = new(limit, limit);
+    }
+
+    /// <summary>
+    /// A send's place in the local window, held from just before its request until one second after its
+    /// answer: dispose it when the answer (or the failure) is in.
+    /// </summary>
+    public sealed class SendPermit : IDisposable
+    {
+        private SendWindow? window;
+
+        internal SendPermit(SendWindow window) => this.window = window;
+
+        public void Dispose()
+        {
+            var held = Interlocked.Exchange(ref window, null);
+            if (held is not null)
+            {
+                _ = ReleaseLaterAsync(held);
+            }
+        }
+
+        private static async Task ReleaseLaterAsync(SendWindow window)
+        {
+            await Task.Delay(WindowHold);
+            window.Permits.Release();
         }
     }
 
@@ -171,4 +323,7 @@ public sealed class RateLimiter(NpgsqlDataSource dataSource, IOptionsMonitor<Sen
             }
         }
     }
+
+    [LoggerMessage(EventId = 615, Level = LogLevel.Debug, Message = "A send was {LateMs:0} ms past its slot; it takes a fresh one")]
+    private partial void LogLate(double lateMs);
 }

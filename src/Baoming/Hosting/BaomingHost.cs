@@ -17,9 +17,11 @@ using Baoming.Platform;
 using Baoming.Questions;
 using Baoming.Reminders;
 using Baoming.Roles;
+using Baoming.Series;
 using Baoming.Sessions;
 using Baoming.Signup;
 using Baoming.Sources;
+using Baoming.Stats;
 using Baoming.Storage;
 using Baoming.Storage.Embedded;
 using Baoming.Telegram;
@@ -191,12 +193,14 @@ public static class BaomingHost
         services.AddFeedback();
         services.AddHistory();
         services.AddSources();
+        services.AddSeries(configuration);
+        services.AddStats();
         return services;
     }
 
     /// <summary>The Hangfire server and what only a job-running verb does (<c>run</c>; <c>shell</c> on its own database).</summary>
     public static IServiceCollection AddJobRunners(this IServiceCollection services) =>
-        services.AddJobServer().AddReminderPlanting().AddAfterSessionPlanting();
+        services.AddJobServer().AddReminderPlanting().AddAfterSessionPlanting().AddSeriesPlanting();
 
     /// <summary>Whether the database is Baoming's own private cluster (<c>ConnectionStrings:Postgres</c> empty), not one it was pointed at.</summary>
     public static bool UsesEmbeddedDatabase(IConfiguration configuration) => string.IsNullOrEmpty(configuration.GetConnectionString("Postgres"));
@@ -218,12 +222,32 @@ public static class BaomingHost
         return (embedded.ConnectionString, embedded);
     }
 
-    /// <summary>Migrations, Hangfire's schema and the configured sessions, before anything serves: waits for the database if it is down.</summary>
+    /// <summary>
+    /// Migrations, Hangfire's schema and the configured sessions: waits for the database if it is down. Each
+    /// step's time goes into the <see cref="StartupTimeline"/>, and <see cref="DatabaseReadiness"/> says how far
+    /// it got (<c>run</c> does this beside polling; the other verbs before anything serves).
+    /// </summary>
     public static async Task PrepareDatabaseAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Baoming.Startup");
-        await Retry.UntilDoneAsync(services.GetRequiredService<Migrator>().MigrateAsync, logger, cancellationToken);
-        await Retry.UntilDoneAsync(ct => JobsExtensions.InstallSchemaAsync(services.GetRequiredService<Npgsql.NpgsqlDataSource>(), ct), logger, cancellationToken);
-        await Retry.UntilDoneAsync(services.GetRequiredService<SessionSync>().SyncAsync, logger, cancellationToken);
+        var timeline = services.GetRequiredService<StartupTimeline>();
+        var readiness = services.GetRequiredService<DatabaseReadiness>();
+        try
+        {
+            await Retry.UntilDoneAsync(services.GetRequiredService<Migrator>().MigrateAsync, logger, cancellationToken);
+            readiness.MarkMigrated();
+            var begun = StartupTimeline.Begin();
+            await Retry.UntilDoneAsync(ct => JobsExtensions.InstallSchemaAsync(services.GetRequiredService<Npgsql.NpgsqlDataSource>(), ct), logger, cancellationToken);
+            timeline.Step("hangfire-schema", begun);
+            begun = StartupTimeline.Begin();
+            await Retry.UntilDoneAsync(services.GetRequiredService<SessionSync>().SyncAsync, logger, cancellationToken);
+            timeline.Step("sessions-sync", begun);
+            readiness.MarkPrepared();
+        }
+        catch (Exception e)
+        {
+            readiness.MarkFailed(e);
+            throw;
+        }
     }
 }

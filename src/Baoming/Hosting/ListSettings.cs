@@ -12,7 +12,7 @@ namespace Baoming.Hosting;
 public static class ListSettings
 {
     /// <summary>The list-valued settings. (Each session's own lists come with its <c>Sessions</c> source.)</summary>
-    public static readonly IReadOnlyList<string> Paths = ["Sessions", "Reminders:Offsets", "Community:Admins", "Community:Organizers"];
+    public static readonly IReadOnlyList<string> Paths = ["Sessions", "Series", "Reminders:Offsets", "Community:Admins", "Community:Organizers"];
 
     /// <summary>Whether any source sets <paramref name="path"/>, an empty JSON array (<c>"Sessions": []</c>) included.</summary>
     public static bool IsSet(IConfigurationRoot configuration, string path) => configuration.Providers.Any(p => Sets(p, path));

@@ -30,16 +30,7 @@ public sealed partial class ReminderScheduler(
             union
             select session_id from reminder_slots where state = 'scheduled'
             """;
-        IEnumerable<long> ids;
-        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
-        {
-            ids = await connection.QueryAsync<long>(new CommandDefinition(Sql, new { now = time.GetUtcNow() }, cancellationToken: cancellationToken));
-        }
-
-        foreach (var id in ids)
-        {
-            await SyncAsync(id, cancellationToken);
-        }
+        await SessionPlans.SyncEachAsync(dataSource, Sql, new { now = time.GetUtcNow() }, SyncAsync, cancellationToken);
     }
 
     Task ISessionChangeHook.SessionChangedAsync(long sessionId, CancellationToken cancellationToken) => SyncAsync(sessionId, cancellationToken);
@@ -88,6 +79,7 @@ public sealed partial class ReminderScheduler(
                 }
 
                 DeleteJob(slot.JobId);
+                await DropPreparedAsync(connection, transaction, slot, cancellationToken);
                 var jobId = Schedule(slot.Id, wanted.DueAt);
                 await connection.ExecuteAsync(new CommandDefinition(SetJobSql, new { jobId, dueAt = wanted.DueAt.UtcDateTime, id = slot.Id }, transaction, cancellationToken: cancellationToken));
                 LogMoved(session.Key, slot.Offset, wanted.DueAt);
@@ -101,6 +93,7 @@ public sealed partial class ReminderScheduler(
             else
             {
                 DeleteJob(slot.JobId);
+                await DropPreparedAsync(connection, transaction, slot, cancellationToken);
                 await connection.ExecuteAsync(new CommandDefinition(CancelSql, new { id = slot.Id }, transaction, cancellationToken: cancellationToken));
                 LogCancelled(session.Key, slot.Offset);
             }
@@ -118,7 +111,20 @@ public sealed partial class ReminderScheduler(
         await transaction.CommitAsync(cancellationToken);
     }
 
-    private string Schedule(long slotId, DateTimeOffset dueAt) => FanOutJob.Schedule(jobs, ReminderTopic.Key(slotId, dueAt), dueAt);
+    /// <summary>
+    /// The job starts <see cref="RemindersOptions.PrepareAhead"/> before the due time: it writes the recipients
+    /// to the ledger, waits for the due time and sends (see <see cref="IPreparedTopic"/>).
+    /// </summary>
+    private string Schedule(long slotId, DateTimeOffset dueAt) =>
+        FanOutJob.Schedule(jobs, ReminderTopic.Key(slotId, dueAt), dueAt - options.CurrentValue.PrepareAhead);
+
+    /// <summary>
+    /// A slot moved or cancelled before its due time: the rows its job may have prepared under the old key are
+    /// never sent (that job finds the slot moved), so they go, with the slot's change.
+    /// </summary>
+    private static Task<int> DropPreparedAsync(NpgsqlConnection connection, System.Data.Common.DbTransaction transaction, SlotRow slot, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            DeliveryLedger.DropPreparedSql, new { topic = ReminderTopic.Key(slot.Id, PostgresTime.Utc(slot.DueAt)).ToString() }, transaction, cancellationToken: cancellationToken));
 
     /// <summary>A job that cannot be deleted (already running) finds its slot moved or cancelled and does nothing.</summary>
     private void DeleteJob(string? jobId)

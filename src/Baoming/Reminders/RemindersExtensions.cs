@@ -8,7 +8,7 @@ public static class RemindersExtensions
     /// <summary>Reminders before each session: the slots' jobs (re-planted when a session changes), their topic and export columns.</summary>
     public static IServiceCollection AddReminders(this IServiceCollection services)
     {
-        services.AddOptions<RemindersOptions>().BindConfiguration(RemindersOptions.Section);
+        services.AddOptionsWithValidateOnStart<RemindersOptions, RemindersOptionsValidator>().BindConfiguration(RemindersOptions.Section);
         services.AddSingleton<ReminderScheduler>();
         services.AddSingleton<ISessionChangeHook>(sp => sp.GetRequiredService<ReminderScheduler>());
         services.AddSingleton<ITopic, ReminderTopic>();

@@ -27,11 +27,14 @@ public sealed class SessionsCommand(SessionRepository sessions, IEnumerable<ISes
         var upcoming = all.Where(s => s.Session.IsOpenAt(now)).OrderBy(s => s.Session.StartsAt).Take(MaxEach).ToList();
         var recent = all.Where(s => !s.Session.IsOpenAt(now) && s.Session.StartsAt > now - RecentWindow).Take(MaxEach).ToList();
         var facts = await factSources.DescribeAllAsync([.. upcoming.Concat(recent).Select(s => s.Session.Id)], context.Texts, cancellationToken);
-        return context.Reply(context.Texts.SessionsOverview(upcoming, recent, facts));
+        return context.Reply(context.Texts.SessionsOverview(upcoming, recent, facts, now));
     }
 }
 
-/// <summary><c>/newsession KEY 2027-03-03 19:30 90 100 标题…</c>: a session made in chat, with its reminders.</summary>
+/// <summary>
+/// <c>/newsession KEY 2027-03-03 19:30 90 100 [opens=2027-02-24T10:00] [series=KEY] 标题…</c>: a session made in
+/// chat, with its reminders; optionally opening for sign-up later and in a series.
+/// </summary>
 public sealed class NewSessionCommand(
     SessionRepository sessions,
     FollowUps.FollowUps followUps,
@@ -39,6 +42,9 @@ public sealed class NewSessionCommand(
     IOptions<CommunityOptions> community,
     TimeProvider time) : IChatCommand
 {
+    /// <summary>How many series keys an unknown <c>series=</c> answer names.</summary>
+    private const int MaxSeriesNamed = 20;
+
     public string Name => "newsession";
 
     public Role Requires => Role.Organizer;
@@ -54,7 +60,18 @@ public sealed class NewSessionCommand(
         }
 
         var input = parsed.Value!;
-        var created = await sessions.CreateAsync(input, cancellationToken);
+        long? seriesId = null;
+        if (input.Series is { } seriesKey)
+        {
+            // Looked up before anything is stored: a mistyped series creates nothing.
+            seriesId = await sessions.SeriesIdAsync(seriesKey, cancellationToken);
+            if (seriesId is null)
+            {
+                return context.Reply(texts.UnknownSeries(seriesKey, await sessions.SeriesKeysAsync(MaxSeriesNamed, cancellationToken)));
+            }
+        }
+
+        var created = await sessions.CreateAsync(input, seriesId, cancellationToken);
         if (created is null)
         {
             // The same command handled again (its first run committed, then a database error came before
@@ -62,7 +79,9 @@ public sealed class NewSessionCommand(
             return await sessions.FindCountsByKeyAsync(input.Key, cancellationToken) is { IsFromConfiguration: false, Session: var existing }
                 && existing.Title == input.Title && existing.StartsAt == input.StartsAt
                 && existing.DurationMinutes == input.DurationMinutes && existing.Capacity == input.Capacity
-                ? context.Reply(texts.SessionCreated(existing))
+                && existing.OpensAt == input.OpensAt
+                && await sessions.SeriesKeyOfAsync(existing.Id, cancellationToken) == input.Series
+                ? context.Reply(texts.SessionCreated(existing, input.Series))
                 : context.Reply(texts.DuplicateKey(input.Key));
         }
 
@@ -76,14 +95,17 @@ public sealed class NewSessionCommand(
             starts_at = created.StartsAt,
             duration_minutes = created.DurationMinutes,
             capacity = created.Capacity,
+            opens_at = created.OpensAt,
+            series = input.Series,
         }, cancellationToken);
-        return context.Reply(texts.SessionCreated(created));
+        return context.Reply(texts.SessionCreated(created, input.Series));
     }
 }
 
 /// <summary>
-/// <c>/editsession KEY field value</c>: title, time, capacity, link, aliases. A new time re-anchors
-/// the reminders and tells registrants once; a larger capacity promotes from the waitlist.
+/// <c>/editsession KEY field value</c>: title, time, capacity, link, aliases, opens. A new time re-anchors
+/// the reminders and tells registrants once; a larger capacity promotes from the waitlist; a new opening
+/// time (or "-": open now) is followed by the series' invitations (the <c>session-changed</c> follow-up).
 /// </summary>
 public sealed class EditSessionCommand(
     SessionRepository sessions,
@@ -139,7 +161,28 @@ public sealed class EditSessionCommand(
                     return context.Reply(texts.EditSessionUsage(texts.InputProblem(when.Error!.Value, when.Detail)));
                 }
 
+                if (found.Session.OpensAt is { } opensAt && when.Value <= opensAt)
+                {
+                    return context.Reply(texts.EditSessionUsage(texts.InputProblem(InputError.StartNotAfterOpens, OrganizerInput.LocalText(opensAt, community.Value.Zone))));
+                }
+
                 edit = new SessionEdit { StartsAt = when.Value };
+                break;
+
+            case "opens":
+                DateTimeOffset? opens = null;
+                if (value.Trim() != "-")
+                {
+                    var parsedOpens = OrganizerInput.ParseOpens(value, found.Session.StartsAt, community.Value.Zone, time.GetUtcNow());
+                    if (!parsedOpens.IsOk)
+                    {
+                        return context.Reply(texts.EditSessionUsage(texts.InputProblem(parsedOpens.Error!.Value, parsedOpens.Detail)));
+                    }
+
+                    opens = parsedOpens.Value;
+                }
+
+                edit = new SessionEdit { SetOpensAt = true, OpensAt = opens };
                 break;
 
             case "link":
@@ -177,8 +220,9 @@ public sealed class EditSessionCommand(
             return context.Reply(texts.SessionIsCancelled(found.Session));
         }
 
-        if (before.StartsAt != after.StartsAt)
+        if (before.StartsAt != after.StartsAt || before.OpensAt != after.OpensAt)
         {
+            // The trigger recorded the move or the session-changed follow-up with the update: run it now.
             await lifecycle.MovedAsync(cancellationToken);
         }
 
@@ -227,6 +271,7 @@ public sealed class EditSessionCommand(
         "time" => session.StartsAt,
         "link" => session.JoinUrl,
         "aliases" => session.Aliases,
+        "opens" => session.OpensAt,
         _ => null,
     };
 }

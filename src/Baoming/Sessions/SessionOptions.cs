@@ -1,11 +1,12 @@
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 using Baoming.Core.Organizers;
 using Baoming.Platform;
 
 namespace Baoming.Sessions;
 
 /// <summary>One entry of the <c>Sessions</c> configuration array, upserted by <see cref="Key"/> at start-up.</summary>
-public sealed class SessionConfig
+public sealed class SessionConfig : IValidatableObject
 {
     [Required(ErrorMessage = "Sessions:N:Key is required.")]
     [RegularExpression("^[A-Za-z0-9_-]{1,64}$", ErrorMessage = "Sessions:N:Key must be 1-64 characters of A-Z, a-z, 0-9, _ or - (it is used in deep links).")]
@@ -51,6 +52,20 @@ public sealed class SessionConfig
     /// <summary>The key of the series (top-level <c>Series</c>) this session belongs to.</summary>
     [RegularExpression("^[A-Za-z0-9_-]{1,64}$", ErrorMessage = "Sessions:N:Series must be the Key of an entry of Series.")]
     public string? Series { get; set; }
+
+    /// <summary>
+    /// What the attributes cannot say: sign-up opens before the session starts (the source-generated
+    /// validator calls this for each entry, after the attributes).
+    /// </summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (OpensAt is { } opensAt && StartsAt is { } startsAt && opensAt >= startsAt)
+        {
+            yield return new ValidationResult(
+                string.Create(CultureInfo.InvariantCulture, $"Sessions:N:OpensAt ({opensAt:O}) of the session \"{Key}\" must be before its Sessions:N:StartsAt ({startsAt:O}): sign-up opens before the session starts."),
+                [nameof(OpensAt)]);
+        }
+    }
 }
 
 /// <summary>One question of <c>Sessions:N:Questions</c>: free text when <see cref="Choices"/> is empty, else one of the choices.</summary>

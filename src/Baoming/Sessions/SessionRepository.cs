@@ -20,6 +20,11 @@ public sealed record SessionEdit
     public IReadOnlyList<string>? Aliases { get; init; }
 
     public DateTimeOffset? StartsAt { get; init; }
+
+    /// <summary>When true, <see cref="OpensAt"/> replaces the opening time (null: open now).</summary>
+    public bool SetOpensAt { get; init; }
+
+    public DateTimeOffset? OpensAt { get; init; }
 }
 
 public sealed class SessionRepository(NpgsqlDataSource dataSource, TimeProvider time)
@@ -42,7 +47,12 @@ public sealed class SessionRepository(NpgsqlDataSource dataSource, TimeProvider 
 
     private volatile OpenSessions? openCache;
 
-    /// <summary>Sessions open for sign-up: not cancelled and not yet started, soonest first.</summary>
+    /// <summary>
+    /// Upcoming sessions: not cancelled and not yet started, soonest first. A session whose sign-up opens later
+    /// (<see cref="Session.OpensAt"/>) is among them: readers see it with its opening time. Whether a seat can be
+    /// taken is decided against the clock at each use (<see cref="Core.Signup.SignupRules.IsBeforeOpening"/>),
+    /// never by this cached list, so the list turns into an open session the moment the time comes.
+    /// </summary>
     public async Task<IReadOnlyList<Session>> GetOpenAsync(CancellationToken cancellationToken)
     {
         const string Sql = $"""
@@ -130,14 +140,15 @@ public sealed class SessionRepository(NpgsqlDataSource dataSource, TimeProvider 
     }
 
     /// <summary>
-    /// A session made in chat (<c>source = 'chat'</c>); null when the key is taken. The configuration's
-    /// upsert only touches configured keys, so it survives restarts as it is.
+    /// A session made in chat (<c>source = 'chat'</c>), in the series <paramref name="seriesId"/> if given (see
+    /// <see cref="SeriesIdAsync"/>); null when the key is taken. The configuration's upsert only touches configured
+    /// keys, so it survives restarts as it is.
     /// </summary>
-    public async Task<Session?> CreateAsync(NewSession session, CancellationToken cancellationToken)
+    public async Task<Session?> CreateAsync(NewSession session, long? seriesId, CancellationToken cancellationToken)
     {
         const string Sql = $"""
-            insert into sessions (key, title, starts_at, duration_minutes, capacity, source)
-            values (@Key, @Title, @StartsAt, @DurationMinutes, @Capacity, 'chat')
+            insert into sessions (key, title, starts_at, duration_minutes, capacity, opens_at, series_id, source)
+            values (@Key, @Title, @StartsAt, @DurationMinutes, @Capacity, @OpensAt, @seriesId, 'chat')
             on conflict (key) do nothing
             returning {ColumnsUnqualified}
             """;
@@ -149,14 +160,44 @@ public sealed class SessionRepository(NpgsqlDataSource dataSource, TimeProvider 
             StartsAt = session.StartsAt.UtcDateTime,
             session.DurationMinutes,
             session.Capacity,
+            OpensAt = session.OpensAt?.UtcDateTime,
+            seriesId,
         }, cancellationToken: cancellationToken));
         openCache = null;
         return row?.ToSession();
     }
 
     /// <summary>
-    /// Changes a session's title, join link, aliases or start time (not capacity: that promotes, see
-    /// <see cref="ISessionSeats.SetCapacityAsync"/>). Returns the session before and after, or null.
+    /// The id of the series with this key (table <c>series</c>, migration 0021), or null. Plain SQL here rather
+    /// than the Series feature's types: Sessions comes before Series, which builds on it.
+    /// </summary>
+    public async Task<long?> SeriesIdAsync(string key, CancellationToken cancellationToken)
+    {
+        const string Sql = "select id from series where key = @key";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(Sql, new { key }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>The keys of the first <paramref name="limit"/> series, alphabetically: to name them when a key was mistyped.</summary>
+    public async Task<IReadOnlyList<string>> SeriesKeysAsync(int limit, CancellationToken cancellationToken)
+    {
+        const string Sql = "select key from series order by key limit @limit";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return [.. await connection.QueryAsync<string>(new CommandDefinition(Sql, new { limit }, cancellationToken: cancellationToken))];
+    }
+
+    /// <summary>The key of the series a session is in, or null.</summary>
+    public async Task<string?> SeriesKeyOfAsync(long sessionId, CancellationToken cancellationToken)
+    {
+        const string Sql = "select r.key from sessions s join series r on r.id = s.series_id where s.id = @sessionId";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(Sql, new { sessionId }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Changes a session's title, join link, aliases, start time or opening time (not capacity: that promotes, see
+    /// <see cref="ISessionSeats.SetCapacityAsync"/>). Returns the session before and after, or null. A new opening
+    /// time is recorded as a <c>session-changed</c> follow-up by the trigger, in this transaction.
     /// </summary>
     public async Task<(Session Before, Session After)?> UpdateAsync(long id, SessionEdit edit, CancellationToken cancellationToken)
     {
@@ -167,6 +208,7 @@ public sealed class SessionRepository(NpgsqlDataSource dataSource, TimeProvider 
                    join_url = case when @SetJoinUrl then @JoinUrl else join_url end,
                    aliases = coalesce(@Aliases, aliases),
                    starts_at = coalesce(@StartsAt, starts_at),
+                   opens_at = case when @SetOpensAt then @OpensAt else opens_at end,
                    updated_at = now()
              where s.id = @id
             returning {Columns}
@@ -187,6 +229,8 @@ public sealed class SessionRepository(NpgsqlDataSource dataSource, TimeProvider 
             edit.JoinUrl,
             Aliases = edit.Aliases?.ToArray(),
             StartsAt = edit.StartsAt?.UtcDateTime,
+            edit.SetOpensAt,
+            OpensAt = edit.OpensAt?.UtcDateTime,
         }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
         openCache = null;
@@ -196,23 +240,24 @@ public sealed class SessionRepository(NpgsqlDataSource dataSource, TimeProvider 
     /// <summary>
     /// Upserts the configured sessions by key. Seat counters, registrations and chat-made sessions
     /// whose keys are not in the configuration are left alone. A changed start time is a move: the
-    /// trigger on <c>sessions</c> records its follow-ups (notice, reminders) in this transaction.
+    /// trigger on <c>sessions</c> records its follow-ups (notice, reminders) in this transaction; a changed
+    /// <c>OpensAt</c> likewise records a <c>session-changed</c> follow-up (the series' invitations follow it).
     /// </summary>
     public async Task UpsertAsync(IEnumerable<SessionConfig> sessions, CancellationToken cancellationToken)
     {
         const string Sql = """
-            insert into sessions (key, title, aliases, starts_at, duration_minutes, capacity, join_url, description, reminder_offsets, source)
-            values (@Key, @Title, @Aliases, @StartsAt, @DurationMinutes, @Capacity, @JoinUrl, @Description, @ReminderOffsets, 'config')
+            insert into sessions (key, title, aliases, starts_at, duration_minutes, capacity, join_url, description, reminder_offsets, opens_at, source)
+            values (@Key, @Title, @Aliases, @StartsAt, @DurationMinutes, @Capacity, @JoinUrl, @Description, @ReminderOffsets, @OpensAt, 'config')
             on conflict (key) do update
                set title = excluded.title, aliases = excluded.aliases, starts_at = excluded.starts_at,
                    duration_minutes = excluded.duration_minutes, capacity = excluded.capacity,
                    join_url = excluded.join_url, description = excluded.description,
-                   reminder_offsets = excluded.reminder_offsets, source = 'config', updated_at = now()
+                   reminder_offsets = excluded.reminder_offsets, opens_at = excluded.opens_at, source = 'config', updated_at = now()
              where (sessions.title, sessions.aliases, sessions.starts_at, sessions.duration_minutes, sessions.capacity,
-                    sessions.join_url, sessions.description, sessions.reminder_offsets, sessions.source)
+                    sessions.join_url, sessions.description, sessions.reminder_offsets, sessions.opens_at, sessions.source)
                    is distinct from
                    (excluded.title, excluded.aliases, excluded.starts_at, excluded.duration_minutes, excluded.capacity,
-                    excluded.join_url, excluded.description, excluded.reminder_offsets, 'config')
+                    excluded.join_url, excluded.description, excluded.reminder_offsets, excluded.opens_at, 'config')
             """;
         openCache = null;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -230,6 +275,7 @@ public sealed class SessionRepository(NpgsqlDataSource dataSource, TimeProvider 
                 s.JoinUrl,
                 s.Description,
                 ReminderOffsets = s.ReminderOffsets?.ToArray(),
+                OpensAt = s.OpensAt?.ToUniversalTime(),
             }, transaction, cancellationToken: cancellationToken));
         }
 

@@ -36,19 +36,23 @@ public sealed partial class ReaderConversation(
         var chat = incoming.ChatId;
         switch (intent)
         {
+            // Upcoming sessions include those whose sign-up opens later: listed with the time, without a button.
+            // The clock is read at each answer (not with the cached list), so they turn open on time.
             case Intent.SignUp { Query: null }:
             case Intent.Start { Payload: null }:
-                return Response.To(chat, texts.SessionList(await sessions.GetOpenAsync(cancellationToken)));
+                return Response.To(chat, texts.SessionList(await sessions.GetOpenAsync(cancellationToken), now: time.GetUtcNow()));
 
             case Intent.SignUp { Query: { } query }:
                 var open = await sessions.GetOpenAsync(cancellationToken);
                 return SessionMatcher.Match(query, open, zone) switch
                 {
-                    // Words the bot did not understand around the session's name: say what it understood and offer the button.
-                    MatchResult.One one when !SessionMatcher.IsOnlyAbout(query, one.Session, zone) => Response.To(chat, texts.OfferSignUp(one.Session)),
-                    MatchResult.One one => await SignUpAsync(incoming, one.Session.Id, texts, cancellationToken) ?? Response.To(chat, texts.NoMatch(query, open)),
-                    MatchResult.Many many => Response.To(chat, texts.Ambiguous(query, many.Sessions)),
-                    _ => Response.To(chat, texts.NoMatch(query, open)),
+                    // Words the bot did not understand around the session's name: say what it understood and offer the
+                    // button, or when sign-up opens (a button now would only be refused). Named alone, the rules decide:
+                    // "not open yet", or "already signed up" for a member who was.
+                    MatchResult.One one when !SessionMatcher.IsOnlyAbout(query, one.Session, zone) => Response.To(chat, OfferOrOpening(one.Session, texts)),
+                    MatchResult.One one => await SignUpAsync(incoming, one.Session.Id, texts, cancellationToken) ?? Response.To(chat, texts.NoMatch(query, open, time.GetUtcNow())),
+                    MatchResult.Many many => Response.To(chat, texts.Ambiguous(query, many.Sessions, time.GetUtcNow())),
+                    _ => Response.To(chat, texts.NoMatch(query, open, time.GetUtcNow())),
                 };
 
             case Intent.Ask { Query: var question }:
@@ -56,22 +60,23 @@ public sealed partial class ReaderConversation(
                 var offered = await sessions.GetOpenAsync(cancellationToken);
                 return (question is null ? new MatchResult.None() : SessionMatcher.Match(question, offered, zone)) switch
                 {
-                    MatchResult.One one => Response.To(chat, texts.OfferSignUp(one.Session)),
-                    MatchResult.Many many => Response.To(chat, texts.Ambiguous(question!, many.Sessions)),
-                    _ => Response.To(chat, texts.SessionList(offered)),
+                    MatchResult.One one => Response.To(chat, OfferOrOpening(one.Session, texts)),
+                    MatchResult.Many many => Response.To(chat, texts.Ambiguous(question!, many.Sessions, time.GetUtcNow())),
+                    _ => Response.To(chat, texts.SessionList(offered, now: time.GetUtcNow())),
                 };
 
             case Intent.Start { Payload: { } payload }:
                 // "metaverse-wx36kr": the session and where the link was posted; the card's button carries the source.
+                // Before its sign-up opens the card says when, without the button.
                 foreach (var (key, source) in DeepLinks.Readings(payload))
                 {
                     if (await sessions.FindByKeyAsync(key, cancellationToken) is { } hit && hit.Session.IsOpenAt(time.GetUtcNow()))
                     {
-                        return Response.To(chat, texts.SessionCard(hit.Session, hit.Confirmed, source));
+                        return Response.To(chat, texts.SessionCard(hit.Session, hit.Confirmed, source, time.GetUtcNow()));
                     }
                 }
 
-                return Response.To(chat, texts.SessionList(await sessions.GetOpenAsync(cancellationToken)));
+                return Response.To(chat, texts.SessionList(await sessions.GetOpenAsync(cancellationToken), now: time.GetUtcNow()));
 
             case Intent.Cancel cancel:
                 return await CancelAsync(incoming, cancel.Query, cancel.IsQuestion, texts, cancellationToken);
@@ -113,7 +118,7 @@ public sealed partial class ReaderConversation(
         else if (CallbackData.TryParseSessionPage(data, out var page))
         {
             // 更多场次: the next page of the list, read afresh (a forged page shows the last one).
-            response = Response.To(incoming.ChatId, texts.SessionList(await sessions.GetOpenAsync(cancellationToken), page: page));
+            response = Response.To(incoming.ChatId, texts.SessionList(await sessions.GetOpenAsync(cancellationToken), page: page, now: time.GetUtcNow()));
         }
 
         return response;
@@ -137,6 +142,7 @@ public sealed partial class ReaderConversation(
             SignupDecision.Waitlist waitlist => texts.Waitlisted(session, waitlist.Position),
             SignupDecision.AlreadyConfirmed => texts.AlreadyConfirmed(session),
             SignupDecision.AlreadyWaitlisted waitlisted => texts.AlreadyWaitlisted(session, waitlisted.Position),
+            SignupDecision.NotYetOpen notYet => texts.NotYetOpen(session, notYet.OpensAt),
             _ => texts.Closed(session),
         };
         var messages = new List<Outgoing> { new(incoming.ChatId, reply) };
@@ -269,6 +275,10 @@ public sealed partial class ReaderConversation(
 
         return Response.To(incoming.ChatId, texts.GoToPrivateChat(bot.DeepLink(payload)));
     }
+
+    /// <summary>The session's sign-up button, or when its sign-up opens if that is still to come.</summary>
+    private Reply OfferOrOpening(Session session, Texts texts) =>
+        SignupRules.IsBeforeOpening(session, time.GetUtcNow()) ? texts.NotYetOpen(session, session.OpensAt!.Value) : texts.OfferSignUp(session);
 
     /// <summary>A button press gets a short notice on the button too: the first line of the reply.</summary>
     private static string FirstLine(Reply reply)

@@ -70,21 +70,32 @@ public sealed class RegistrationStore(NpgsqlDataSource dataSource, BaomingMetric
 
     /// <summary>
     /// A batch's new registrations in decision order (so waitlist_seq follows it; a cancelled row is reused),
-    /// and the seat counters moved once for all of them.
+    /// and the seat counters moved once for all of them, by what was stored; answers the members stored.
+    /// The session's opening time is checked here too, against each request's own clock (<c>@decidedAt</c>, the
+    /// <see cref="TimeProvider"/> time the rules used): the rules already refuse a seat before
+    /// <c>opens_at</c>, and this keeps the table itself from holding one, whatever a button (sent early, forged)
+    /// or a future caller asks.
     /// </summary>
     public const string SignUpBatchSql = """
-        insert into registrations (session_id, member_id, status, waitlist_seq, source)
-        select @sessionId, u.member_id, u.status, case when u.status = 'waitlisted' then nextval('waitlist_seq') end, u.source
-          from unnest(@memberIds, @statuses, @sources) with ordinality as u(member_id, status, source, ord)
-         order by u.ord
-        on conflict (session_id, member_id) do update
-           set status = excluded.status, waitlist_seq = excluded.waitlist_seq, source = excluded.source,
-               registered_at = now(), cancelled_at = null
-         where registrations.status = 'cancelled';
-        update sessions
-           set confirmed_count = confirmed_count + @confirmed,
-               waitlisted_count = waitlisted_count + @waitlisted
-         where id = @sessionId;
+        with stored as (
+            insert into registrations (session_id, member_id, status, waitlist_seq, source)
+            select @sessionId, u.member_id, u.status, case when u.status = 'waitlisted' then nextval('waitlist_seq') end, u.source
+              from unnest(@memberIds, @statuses, @sources, @decidedAt) with ordinality as u(member_id, status, source, decided_at, ord)
+              join sessions s on s.id = @sessionId
+             where s.opens_at is null or s.opens_at <= u.decided_at
+             order by u.ord
+            on conflict (session_id, member_id) do update
+               set status = excluded.status, waitlist_seq = excluded.waitlist_seq, source = excluded.source,
+                   registered_at = now(), cancelled_at = null
+             where registrations.status = 'cancelled'
+            returning member_id, status
+        ), counted as (
+            update sessions
+               set confirmed_count = confirmed_count + (select count(*) from stored where status = 'confirmed'),
+                   waitlisted_count = waitlisted_count + (select count(*) from stored where status = 'waitlisted')
+             where id = @sessionId
+        )
+        select member_id from stored
         """;
 
     /// <summary>
@@ -109,7 +120,7 @@ public sealed class RegistrationStore(NpgsqlDataSource dataSource, BaomingMetric
 
         var session = row.ToSession();
         var (confirmed, waitlisted) = (row.Confirmed, row.Waitlisted);
-        var inserts = new List<(long MemberId, string Status, string? Source)>();
+        var inserts = new List<(long MemberId, string Status, string? Source, DateTimeOffset DecidedAt, int Index)>();
         for (var i = 0; i < batch.Count; i++)
         {
             var request = batch[i];
@@ -121,12 +132,12 @@ public sealed class RegistrationStore(NpgsqlDataSource dataSource, BaomingMetric
             {
                 case SignupDecision.Confirm:
                     confirmed++;
-                    inserts.Add((request.MemberId, "confirmed", request.Source));
+                    inserts.Add((request.MemberId, "confirmed", request.Source, request.Now, i));
                     existing[request.MemberId] = (RegistrationStatus.Confirmed, null);
                     break;
                 case SignupDecision.Waitlist waitlist:
                     waitlisted++;
-                    inserts.Add((request.MemberId, "waitlisted", request.Source));
+                    inserts.Add((request.MemberId, "waitlisted", request.Source, request.Now, i));
                     existing[request.MemberId] = (RegistrationStatus.Waitlisted, waitlist.Position);
                     break;
             }
@@ -136,15 +147,22 @@ public sealed class RegistrationStore(NpgsqlDataSource dataSource, BaomingMetric
 
         if (inserts.Count > 0)
         {
-            await connection.ExecuteAsync(new CommandDefinition(SignUpBatchSql, new
+            var stored = (await connection.QueryAsync<long>(new CommandDefinition(SignUpBatchSql, new
             {
                 sessionId,
                 memberIds = inserts.Select(r => r.MemberId).ToArray(),
                 statuses = inserts.Select(r => r.Status).ToArray(),
                 sources = inserts.Select(r => r.Source).ToArray(),
-                confirmed = confirmed - row.Confirmed,
-                waitlisted = waitlisted - row.Waitlisted,
-            }, transaction, cancellationToken: cancellationToken));
+                decidedAt = inserts.Select(r => r.DecidedAt.ToUniversalTime()).ToArray(),
+            }, transaction, cancellationToken: cancellationToken))).ToHashSet();
+
+            // Only if the rules and the table ever disagreed: the member was not seated, and hears so.
+            foreach (var refused in inserts.Where(r => !stored.Contains(r.MemberId)))
+            {
+                results[refused.Index] = new SignupResult(session, session.OpensAt is { } opensAt
+                    ? new SignupDecision.NotYetOpen(opensAt)
+                    : new SignupDecision.Closed());
+            }
         }
 
         await transaction.CommitAsync(cancellationToken);

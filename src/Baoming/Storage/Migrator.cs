@@ -10,12 +10,21 @@ namespace Baoming.Storage;
 /// </summary>
 public sealed partial class Migrator(NpgsqlDataSource dataSource, ILogger<Migrator> logger)
 {
+    private readonly StartupTimeline? timeline;
+
+    /// <summary>The host's migrator: the connection's and the migrations' times go into the start-up timeline.</summary>
+    public Migrator(NpgsqlDataSource dataSource, StartupTimeline timeline, ILogger<Migrator> logger)
+        : this(dataSource, logger) => this.timeline = timeline;
+
     public static IReadOnlyList<(string Version, string Sql)> Scripts { get; } = LoadScripts();
 
     public async Task<int> MigrateAsync(CancellationToken cancellationToken)
     {
+        var begun = StartupTimeline.Begin();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await AdvisoryLocks.HoldingAsync(connection, AdvisoryLocks.Migrations, async cancellationToken =>
+        timeline?.Step("database-connection", begun);
+        begun = StartupTimeline.Begin();
+        var newlyApplied = await AdvisoryLocks.HoldingAsync(connection, AdvisoryLocks.Migrations, async cancellationToken =>
         {
             const string CreateHistory = """
                 create table if not exists schema_migrations (
@@ -42,6 +51,8 @@ public sealed partial class Migrator(NpgsqlDataSource dataSource, ILogger<Migrat
 
             return count;
         }, cancellationToken);
+        timeline?.Step("migrations", begun);
+        return newlyApplied;
     }
 
     private static List<(string Version, string Sql)> LoadScripts()

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 
 namespace Baoming.Storage;
@@ -18,6 +19,10 @@ public static class StorageExtensions
 
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(builder.ConnectionString).Build());
         services.AddSingleton<Migrator>();
+        services.AddSingleton<DatabaseReadiness>();
+        // The verbs' runner registers the process's own timeline first (it began before the host); hosts built
+        // otherwise (the tests) get one here.
+        services.TryAddSingleton(sp => StartupTimeline.OfThisProcess().Attach(sp.GetRequiredService<ILoggerFactory>()));
         services.AddOptionsWithValidateOnStart<RetentionOptions, RetentionOptionsValidator>().BindConfiguration(RetentionOptions.Section);
         services.AddTransient<RetentionJob>();
         return services;

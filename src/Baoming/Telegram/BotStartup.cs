@@ -1,5 +1,6 @@
 using Baoming.Community;
 using Baoming.Platform;
+using Baoming.Storage;
 using Baoming.Telegram.Intake;
 using Telegram.Bot;
 using Telegram.Bot.Exceptions;
@@ -12,7 +13,8 @@ namespace Baoming.Telegram;
 /// English (a failing menu is only a warning; the bot works without it), and in webhook mode the
 /// webhook, registered with its secret and the update types the bot handles.
 /// </summary>
-public sealed partial class BotStartup(ITelegramBotClient client, BotIdentity identity, IOptions<TelegramOptions> options, ILogger<BotStartup> logger)
+public sealed partial class BotStartup(
+    ITelegramBotClient client, BotIdentity identity, IOptions<TelegramOptions> options, StartupTimeline timeline, ILogger<BotStartup> logger)
 {
     private readonly TaskCompletionSource ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int started;
@@ -34,15 +36,22 @@ public sealed partial class BotStartup(ITelegramBotClient client, BotIdentity id
 
     private async Task RunAsync(CancellationToken cancellationToken)
     {
+        var begun = StartupTimeline.Begin();
         var me = await UntilAnsweredAsync("getMe", ct => client.GetMe(ct), cancellationToken);
         identity.Username = me.Username ?? identity.Username;
         LogConnected(identity.Username);
+        timeline.Step("getMe", begun);
 
-        await SetCommandsAsync(null, [("signup", "报名选题会"), ("my", "我的报名"), ("cancel", "取消报名"), ("help", "帮助")], cancellationToken);
-        await SetCommandsAsync("en", [("signup", "Sign up for a session"), ("my", "My sign-ups"), ("cancel", "Cancel a sign-up"), ("help", "Help")], cancellationToken);
+        begun = StartupTimeline.Begin();
+        // Both menus at once: neither waits for the other, and a failing one is only a warning.
+        await Task.WhenAll(
+            SetCommandsAsync(null, [("signup", "报名选题会"), ("my", "我的报名"), ("cancel", "取消报名"), ("help", "帮助")], cancellationToken),
+            SetCommandsAsync("en", [("signup", "Sign up for a session"), ("my", "My sign-ups"), ("cancel", "Cancel a sign-up"), ("help", "Help")], cancellationToken));
+        timeline.Step("setMyCommands", begun);
 
         if (options.Value is { Mode: TelegramMode.Webhook, WebhookUri: { } url, WebhookSecret: var secret })
         {
+            begun = StartupTimeline.Begin();
             // Every instance registers the same webhook: repeating it is harmless. Updates Telegram holds
             // (e.g. from polling days) are delivered to it, not dropped.
             await UntilAnsweredAsync("setWebhook", async ct =>
@@ -57,6 +66,7 @@ public sealed partial class BotStartup(ITelegramBotClient client, BotIdentity id
             }, cancellationToken);
             // Only the host: some operators put a secret in the webhook path.
             LogWebhookSet(url.Host);
+            timeline.Step("setWebhook", begun);
         }
     }
 

@@ -52,7 +52,35 @@ internal static class Bot
     }
 
     public static ChildProcess Start(BenchContext context, IReadOnlyDictionary<string, string?> environment, IReadOnlyList<string>? watch = null) =>
-        ChildProcess.Start(context.BotDll, ["run"], environment, watch);
+        Start(context.BotDll, environment, watch);
+
+    /// <summary>The bot in <paramref name="dll"/> (e.g. a published build) rather than the scenario's default.</summary>
+    public static ChildProcess Start(string dll, IReadOnlyDictionary<string, string?> environment, IReadOnlyList<string>? watch = null) =>
+        ChildProcess.Start(dll, ["run"], environment, watch);
+
+    /// <summary>
+    /// <c>dotnet publish</c> of the bot as an operator publishes it (the Dockerfile, the systemd route: Release,
+    /// ReadyToRun from the project's publish properties) into <paramref name="folder"/>; returns the dll.
+    /// </summary>
+    public static async Task<string> PublishAsync(string projectFolder, string folder, CancellationToken ct)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "publish", projectFolder, "-c", "Release", "-o", folder, "-p:UseAppHost=false", "-nologo" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var publish = Process.Start(start) ?? throw new InvalidOperationException("Could not start dotnet publish.");
+        var output = publish.StandardOutput.ReadToEndAsync(ct);
+        var errors = publish.StandardError.ReadToEndAsync(ct);
+        await publish.WaitForExitAsync(ct);
+        if (publish.ExitCode != 0)
+        {
+            throw new BenchmarkFailedException($"dotnet publish failed ({publish.ExitCode}):\n{await output}\n{await errors}");
+        }
+
+        return Path.Combine(folder, "Baoming.dll");
+    }
 
     /// <summary>Schema and configured sessions from the bot itself (<c>migrate</c>), before any instance runs.</summary>
     public static async Task MigrateAsync(BenchContext context, IReadOnlyDictionary<string, string?> environment, CancellationToken ct)

@@ -81,4 +81,40 @@ internal sealed class Received(long firstChatId, int count)
 
         return worst;
     }
+
+    /// <summary>
+    /// The distribution of one-second windows: one window starting at each arrival (the sends received in
+    /// [arrival, arrival + 1 s)), those starting in the last second left out as they are not full. Shows how
+    /// close to the limit a run usually is, not only its worst second.
+    /// </summary>
+    public WindowStats Windows(int limit)
+    {
+        var sorted = at.Order().ToArray();
+        List<int> counts = [];
+        var end = 0;
+        for (var start = 0; start < sorted.Length && sorted[^1] - sorted[start] >= Stopwatch.Frequency; start++)
+        {
+            while (end < sorted.Length && sorted[end] - sorted[start] < Stopwatch.Frequency)
+            {
+                end++;
+            }
+
+            counts.Add(end - start);
+        }
+
+        if (counts.Count == 0)
+        {
+            return new WindowStats(0, 0, 0, WorstSecond(), WorstSecond() > limit ? 1 : 0, limit);
+        }
+
+        counts.Sort();
+        int At(double q) => counts[Math.Min(counts.Count - 1, (int)(q * counts.Count))];
+        return new WindowStats(At(0.5), At(0.9), At(0.99), Math.Max(counts[^1], WorstSecond()), counts.Count(c => c > limit), limit);
+    }
+}
+
+/// <summary>One-second windows of arrivals: percentiles, the worst, and how many held more than the limit.</summary>
+internal sealed record WindowStats(int P50, int P90, int P99, int Max, int Over, int Limit)
+{
+    public override string ToString() => $"1-s windows p50 {P50} / p90 {P90} / p99 {P99} / max {Max}, {Over} over {Limit}";
 }

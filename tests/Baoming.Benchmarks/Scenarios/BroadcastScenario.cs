@@ -26,19 +26,22 @@ internal sealed class BroadcastScenario : IScenario
     {
         var registrants = context.Args.Int("registrants", 100_000, 10_000);
         var cluster = await context.ClusterAsync(cancellationToken);
-        List<double> ratio = [], worst = [], memory = [], jobs = [], edits = [], gap = [], start = [];
+        List<double> ratio = [], worst = [], p50 = [], p99 = [], over = [], memory = [], jobs = [], edits = [], gap = [], start = [];
         for (var rep = 1; rep <= context.Args.Repetitions; rep++)
         {
             BenchContext.Progress($"rep {rep}: broadcast to {registrants}");
             var run = await RunBotAsync(context, cluster, rep, registrants, cancellationToken);
             ratio.Add(run.SendsPerSecond / Limit);
             worst.Add(run.WorstSecond);
+            p50.Add(run.Windows.P50);
+            p99.Add(run.Windows.P99);
+            over.Add(run.Windows.Over);
             memory.Add(run.PeakMemory);
             jobs.Add(run.HangfireJobs);
             edits.Add(run.EditsPerMinute);
             gap.Add(run.ShortestEditGap);
             start.Add(run.PressToFirstSend);
-            BenchContext.Progress($"rep {rep}: {run.SendsPerSecond:0} sends/s, worst second {run.WorstSecond}, {run.PeakMemory:0} MB, "
+            BenchContext.Progress($"rep {rep}: {run.SendsPerSecond:0} sends/s ({run.SendsPerSecond / Limit:0.000} × limit), {run.Windows}, {run.PeakMemory:0} MB, "
                 + $"{run.HangfireJobs} broadcast jobs, {run.EditsPerMinute:0.0} status edits/min (shortest gap {run.ShortestEditGap:0.0} s)");
         }
 
@@ -52,6 +55,9 @@ internal sealed class BroadcastScenario : IScenario
             [
                 new Figure("send rate / limit", "ratio", ratio) { Target = new Target("≥ 0.95", (median, _) => median >= 0.95) },
                 new Figure("worst 1-s sliding window", "sends", worst) { Target = new Target($"never > {Limit}", (_, _) => worst.Max() <= Limit) },
+                new Figure("1-s windows, p50", "sends", p50),
+                new Figure("1-s windows, p99", "sends", p99),
+                new Figure($"1-s windows over {Limit}", "windows", over) { Target = new Target("0", (_, _) => over.All(o => o == 0)) },
                 new Figure("press 立即发送 → first send", "s", start),
                 new Figure("bot peak memory (VmHWM)", "MB", memory) { Target = new Target("≤ 300 MB", (_, _) => memory.Max() <= 300) },
                 new Figure("Hangfire jobs for the broadcast", "jobs", jobs) { Target = new Target("1, not per recipient", (_, _) => jobs.All(j => j == 1)) },
@@ -105,6 +111,7 @@ internal sealed class BroadcastScenario : IScenario
             return new Run(
                 received.SendsPerSecond(),
                 received.WorstSecond(),
+                received.Windows(Limit),
                 BenchContext.Milliseconds(pressed, first) / 1000,
                 peakMemory,
                 jobs,
@@ -117,5 +124,5 @@ internal sealed class BroadcastScenario : IScenario
         }
     }
 
-    private sealed record Run(double SendsPerSecond, int WorstSecond, double PressToFirstSend, double PeakMemory, long HangfireJobs, double EditsPerMinute, double ShortestEditGap);
+    private sealed record Run(double SendsPerSecond, int WorstSecond, WindowStats Windows, double PressToFirstSend, double PeakMemory, long HangfireJobs, double EditsPerMinute, double ShortestEditGap);
 }

@@ -59,6 +59,8 @@ internal sealed partial class ScaleoutScenario : IScenario
 
         // Index 0: one instance, 1: two instances.
         List<double>[] signups = [[], []], cpu = [[], []], signupRetries = [[], []], rate = [[], []], worst = [[], []];
+        List<double>[] p99 = [[], []];
+        List<double> over = [];
         List<double> combined = [], pairRate = [], pairCombined = [], pairWorst = [], pairInstances = [], duplicates = [];
         List<string> notes = [];
         for (var rep = 1; rep <= reps; rep++)
@@ -88,13 +90,15 @@ internal sealed partial class ScaleoutScenario : IScenario
                 var run = await BroadcastAsync(context, cluster, instances, broadcasts: 1, registrants, think, cancellationToken);
                 rate[instances - 1].Add(run.SendsPerSecond);
                 worst[instances - 1].Add(run.WorstSecond);
+                p99[instances - 1].Add(run.Windows.P99);
+                over.Add(run.Windows.Over);
                 duplicates.Add(run.Duplicates);
                 if (instances == 2)
                 {
                     combined.Add(run.SendsPerSecond / Limit);
                 }
 
-                BenchContext.Progress($"rep {rep}: {instances} instance(s): {run.SendsPerSecond:0} sends/s, worst second {run.WorstSecond}; {run.Seen}");
+                BenchContext.Progress($"rep {rep}: {instances} instance(s): {run.SendsPerSecond:0} sends/s ({run.SendsPerSecond / Limit:0.000} × limit), {run.Windows}; {run.Seen}");
                 seen.Add($"broadcast on {instances}: {run.Seen}");
             }
 
@@ -103,9 +107,10 @@ internal sealed partial class ScaleoutScenario : IScenario
             pairRate.Add(pair.SendsPerSecond);
             pairCombined.Add(pair.SendsPerSecond / Limit);
             pairWorst.Add(pair.WorstSecond);
+            over.Add(pair.Windows.Over);
             pairInstances.Add(pair.InstancesUsed);
             duplicates.Add(pair.Duplicates);
-            BenchContext.Progress($"rep {rep}: two at once: {pair.SendsPerSecond:0} sends/s together, worst second {pair.WorstSecond}; {pair.Seen}");
+            BenchContext.Progress($"rep {rep}: two at once: {pair.SendsPerSecond:0} sends/s together ({pair.SendsPerSecond / Limit:0.000} × limit), {pair.Windows}; {pair.Seen}");
             seen.Add($"two at once: {pair.Seen}");
             notes.Add($"rep {rep}: {string.Join("; ", seen)}");
         }
@@ -152,6 +157,9 @@ internal sealed partial class ScaleoutScenario : IScenario
                 new Figure($"2 broadcasts at once (2 × {registrants / 2}), 2 instances: send rate, all", "msg/s", pairRate) { Baseline = BroadcastOne },
                 new Figure("2 at once: combined rate / limit", "× limit", pairCombined) { Target = AtMostLimit(pairCombined) },
                 new Figure("2 at once: worst 1-s window, all", "sends", pairWorst) { Target = NeverOverLimit(pairWorst) },
+                new Figure("broadcast, 1 instance: 1-s windows p99", "sends", p99[0]),
+                new Figure("broadcast, 2 instances: 1-s windows p99, all", "sends", p99[1]),
+                new Figure($"1-s windows over {Limit}, all broadcast runs", "windows", over) { Target = new Target("0", (_, _) => over.All(o => o == 0)) },
                 new Figure("2 at once: instances that ran a fan-out", "instances", pairInstances),
                 new Figure("duplicate messages, all broadcast runs", "messages", duplicates) { Target = new Target("0", (_, _) => duplicates.All(d => d == 0)) },
             ]);
@@ -299,7 +307,7 @@ internal sealed partial class ScaleoutScenario : IScenario
                 + (elsewhere > 0 ? $", {elsewhere} runs found theirs running elsewhere" : "")
                 + (telegram.Retries > 0 ? $", {telegram.DescribeRetries()}" : "")
                 + Complaints(bots);
-            return new BroadcastRun(received.SendsPerSecond(), received.WorstSecond(), duplicates, topics.Count(t => t.Count > 0), seen);
+            return new BroadcastRun(received.SendsPerSecond(), received.WorstSecond(), received.Windows(Limit), duplicates, topics.Count(t => t.Count > 0), seen);
         }
         finally
         {
@@ -337,5 +345,5 @@ internal sealed partial class ScaleoutScenario : IScenario
 
     /// <param name="InstancesUsed">How many instances sent a broadcast.</param>
     /// <param name="Seen">Which instance ran which broadcast, and webhook retries and the bot's warnings, if any.</param>
-    private sealed record BroadcastRun(double SendsPerSecond, int WorstSecond, int Duplicates, int InstancesUsed, string Seen);
+    private sealed record BroadcastRun(double SendsPerSecond, int WorstSecond, WindowStats Windows, int Duplicates, int InstancesUsed, string Seen);
 }

@@ -70,7 +70,7 @@ internal sealed partial class SignupScenario : IScenario
                 $"machine: {BenchContext.Machine()}",
                 $"cluster: embedded PostgreSQL ({(context.IsDurable ? "durable: fsync and synchronous_commit on" : "fsync off")}), shared by bot and pgbench",
                 $"burst: {members} distinct members, {buttonShare:P0} via 报名 + button, getUpdates batches of 100; latency at {rate}/s for {latencySeconds} s ({rate * latencySeconds} members)",
-                $"pgbench: the bot's statements per sign-up (inbox store + member upsert, chat turn + pending read, dialogue lookup, session lock, registration + counter, commit, processed mark + turn end), {InboxProcessor.LaneCount} clients, {pgbenchSeconds} s",
+                $"pgbench: the bot's statements per sign-up (inbox store + member upsert, chat turn + pending read + dialogue lookup, session lock, registration + counter, commit, processed mark + turn end), {InboxProcessor.LaneCount} clients, {pgbenchSeconds} s",
                 $"repetitions: {args.Repetitions}, each on a fresh bot process and truncated tables",
             ],
             [
@@ -187,8 +187,7 @@ internal sealed partial class SignupScenario : IScenario
             ["memberIds"] = "array[:uid]::bigint[]",
             ["statuses"] = "array['confirmed']::text[]",
             ["sources"] = "array[null]::text[]",
-            ["confirmed"] = "1",
-            ["waitlisted"] = "0",
+            ["decidedAt"] = "array[now()]::timestamptz[]",
             ["updateIds"] = "array[:uid]::bigint[]",
             ["High"] = "(:uid >> 32)::int",
             ["Low"] = "(:uid & 2147483647)::int",
@@ -205,8 +204,7 @@ internal sealed partial class SignupScenario : IScenario
             .Append("\\set uid random(1000000000000, 1999999999999)\n")
             .Append(CultureInfo.InvariantCulture, $"\\set sid {sessionId}\n")
             .Append(Command(InboxRepository.StoreSql))
-            .Append(Command(ChatTurns.LockSql + ";\n" + ChatTurns.PendingSql))
-            .Append(Command(DialogueStore.FindSql))
+            .Append(Command(ChatTurns.LockSql + ";\n" + ChatTurns.PendingSql + ";\n" + DialogueStore.FindSql))
             .Append(Command("begin;\n" + RegistrationStore.LockBatchSql))
             .Append(Command(RegistrationStore.SignUpBatchSql))
             .Append("commit;\n")

@@ -95,7 +95,10 @@ public sealed class FollowUpEditTests : IAsyncLifetime
         var settings = Settings("configured", BotHarness.Now.AddDays(3));
         await using (var first = await BotHarness.StartAsync(settings, telegram, database))
         {
-            await first.AskAsync(Organizer, "/editsession configured followup_attended 改过的");
+            // The preview comes first and the text is kept only once Telegram rendered it: wait for 已保存.
+            var before = telegram.MessagesTo(Organizer).Count;
+            first.Say(Organizer, "/editsession configured followup_attended 改过的");
+            Assert.Contains("已保存", (await telegram.WaitForMessagesAsync(Organizer, before + 2))[before + 1].Text);
             Assert.Equal("改过的", await first.ScalarAsync<string>("select attended_html from after_session a join sessions s on s.id = a.session_id where s.key = 'configured'"));
         }
 

@@ -1,7 +1,9 @@
 using System.Globalization;
 using Baoming.AfterSession;
+using Baoming.Delivery;
 using Baoming.Hosting;
 using Baoming.Reminders;
+using Baoming.Series;
 using Baoming.Shell;
 using Baoming.Tests.Fakes;
 using Baoming.Web;
@@ -115,7 +117,26 @@ public sealed class BotHarness : IAsyncDisposable
         // Reminders and after-session runs are planted in the background after start; tests want them in place when they begin.
         await host.Services.GetRequiredService<ReminderScheduler>().SyncAllAsync(CancellationToken.None);
         await host.Services.GetRequiredService<AfterSessionScheduler>().SyncAllAsync(CancellationToken.None);
+        await host.Services.GetRequiredService<InvitationScheduler>().SyncAllAsync(CancellationToken.None);
+        await InviteDueAsync(host.Services);
         return new BotHarness(telegram, ownsTelegram, connectionString, applicationName, host, time, logs);
+    }
+
+    /// <summary>
+    /// The invitations of series sessions already open at the start go now, not whenever their job runs: a
+    /// test's followers must not get one for a configured session in the middle of a conversation.
+    /// </summary>
+    private static async Task InviteDueAsync(IServiceProvider services)
+    {
+        // The bot's own pool: a connection left idle in the tests' pool would be a dead one after a test restarts PostgreSQL.
+        await using var connection = await services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
+        var due = await connection.QueryAsync<long>(
+            "select session_id from series_invitations where state = 'scheduled' and due_at <= @now",
+            new { now = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime });
+        foreach (var sessionId in due)
+        {
+            await services.GetRequiredService<FanOut>().RunAsync(InvitationTopic.Key(sessionId), null, CancellationToken.None);
+        }
     }
 
     /// <summary>Configuration for one extra session at index <paramref name="index"/> (2 and up).</summary>

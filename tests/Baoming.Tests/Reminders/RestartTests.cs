@@ -37,6 +37,9 @@ public sealed class RestartTests
         environment["Telegram__MaxMessagesPerSecond"] = "20";
         environment["Telegram__PollTimeoutSeconds"] = "1";
         environment["Jobs__InvisibilityTimeout"] = "00:00:05";
+        // As in the harness: one reminder slot. The starting-now slot's job would prepare its own 150 rows
+        // (Reminders:PrepareAhead before the start) while this one is being tested.
+        environment["Reminders__AtStart"] = "false";
         environment["Http__Urls"] = "http://127.0.0.1:0";
         environment["Logging__LogLevel__Default"] = "Information";
         return (database, environment);
@@ -94,7 +97,10 @@ public sealed class RestartTests
         // its outcome is written with the next reservation's step. So at the kill at most the send going
         // out and the one before it (answered, not yet written) are 'sending'; one more allows for a send
         // slower than a slot on a busy machine. Claimed-ahead batches (19 rows each) used to add up to 40.
-        const int InFlightAtKill = 3;
+        // Since the limiter checks each send's second at the moment it goes (RateLimiter's remarks), a started
+        // send may also wait for a permit of the one-second window, or, late for its slot, for a fresh slot:
+        // on a loaded machine that kept up to 3 more 'sending' at the kill.
+        const int InFlightAtKill = 6;
         Assert.True(states.GetValueOrDefault("unknown") <= InFlightAtKill, $"too many unknown: {states.GetValueOrDefault("unknown")} (at most {InFlightAtKill} sends were in flight)");
         Assert.True(telegram.SentMessages.Count(IsReminder) > sentBeforeKill, "the second process sent nothing");
     }

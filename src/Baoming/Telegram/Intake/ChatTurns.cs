@@ -1,10 +1,12 @@
+using Baoming.Chat;
 using Baoming.Storage;
 using Npgsql;
 
 namespace Baoming.Telegram.Intake;
 
 /// <summary>A chat's turn: its unhandled updates, oldest first, for this instance alone until it ends.</summary>
-public sealed record ChatTurn(long ChatId, IReadOnlyList<InboxItem> Updates);
+/// <param name="Dialogue">The member's dialogue as read after the lock (for <see cref="DialogueStore.BeginTurn"/>).</param>
+public sealed record ChatTurn(long ChatId, IReadOnlyList<InboxItem> Updates, TurnDialogue? Dialogue = null);
 
 /// <summary>
 /// One chat's updates are handled by one instance at a time, in update order, even when Telegram
@@ -34,10 +36,13 @@ public sealed partial class ChatTurns(NpgsqlDataSource dataSource, ILogger<ChatT
             await using var batch = new NpgsqlBatch(connection) { EnableErrorBarriers = true };
             batch.BatchCommands.Add(LockCommand(LockSql, chatId));
             batch.BatchCommands.Add(new NpgsqlBatchCommand(PendingSql) { Parameters = { new("chatId", chatId), new("MaxUpdates", MaxUpdates) } });
+            // The member's open dialogue in the same round trip: the turn's texts need not ask for it one by one.
+            batch.BatchCommands.Add(DialogueStore.TurnCommand(chatId));
             await using var reader = await batch.ExecuteReaderAsync(ct);
             await reader.ReadAsync(ct);
             var taken = reader.GetBoolean(0);
             var updates = new List<InboxItem>();
+            TurnDialogue dialogue;
             try
             {
                 await reader.NextResultAsync(ct);
@@ -45,6 +50,9 @@ public sealed partial class ChatTurns(NpgsqlDataSource dataSource, ILogger<ChatT
                 {
                     updates.Add(new InboxItem(reader.GetInt64(0), chatId, reader.GetString(1)));
                 }
+
+                await reader.NextResultAsync(ct);
+                dialogue = await DialogueStore.ReadTurnAsync(chatId, reader, ct);
             }
             catch (Exception) when (taken && connection.State == System.Data.ConnectionState.Open)
             {
@@ -56,7 +64,7 @@ public sealed partial class ChatTurns(NpgsqlDataSource dataSource, ILogger<ChatT
                 throw;
             }
 
-            return taken ? new ChatTurn(chatId, updates) : null;
+            return taken ? new ChatTurn(chatId, updates, dialogue) : null;
         }, cancellationToken);
 
     /// <summary>

@@ -28,10 +28,19 @@ public sealed class FloodGuard(TimeProvider clock)
 
     private readonly ConcurrentDictionary<long, Member> members = new();
 
+    /// <summary>
+    /// When the next sweep of idle members may run (a <see cref="TimeProvider"/> timestamp). Once a
+    /// window: at a thousand senders a second more than 10,000 are tracked, and a sweep on every update
+    /// would scan them all each time.
+    /// </summary>
+    private long nextForgetAt;
+
     public Verdict Check(long userId)
     {
         var now = clock.GetTimestamp();
-        if (members.Count > 10_000)
+        var forgetAt = Interlocked.Read(ref nextForgetAt);
+        if (members.Count > 10_000 && now >= forgetAt
+            && Interlocked.CompareExchange(ref nextForgetAt, now + (long)(Window.TotalSeconds * clock.TimestampFrequency), forgetAt) == forgetAt)
         {
             Forget(now);
         }

@@ -1,5 +1,6 @@
 using Baoming.Members;
 using Baoming.Metrics;
+using Baoming.Storage;
 using Npgsql;
 
 namespace Baoming.Telegram.Intake;
@@ -8,15 +9,24 @@ namespace Baoming.Telegram.Intake;
 /// Where updates come in, by polling or by webhook: stored in the inbox (with their senders) first,
 /// then queued for handling. Only once this returns may Telegram be told they arrived.
 /// </summary>
-public sealed partial class InboxIntake(InboxRepository inbox, InboxProcessor processor, BaomingMetrics metrics, ILogger<InboxIntake> logger)
+public sealed partial class InboxIntake(
+    InboxRepository inbox, InboxProcessor processor, DatabaseReadiness readiness, BaomingMetrics metrics, ILogger<InboxIntake> logger)
 {
     /// <summary>
     /// Stores the updates; returns how many were new (a re-delivered update is stored and handled once).
     /// An update PostgreSQL refuses is recorded as skipped instead, and the rest of the batch goes on:
     /// nothing in one update can make Telegram deliver the batch again for ever.
+    /// During start-up this waits until the migrations are applied (the inbox may not exist yet, or not in
+    /// its current shape); the caller holds the updates meanwhile and tells Telegram nothing.
     /// </summary>
     public async Task<int> AcceptAsync(IReadOnlyList<ReceivedUpdate> updates, CancellationToken cancellationToken)
     {
+        if (!readiness.IsMigrated)
+        {
+            LogHoldingUntilMigrated(updates.Count);
+            await readiness.WaitMigratedAsync(cancellationToken);
+        }
+
         IReadOnlyList<long> stored;
         try
         {
@@ -70,6 +80,9 @@ public sealed partial class InboxIntake(InboxRepository inbox, InboxProcessor pr
 
     /// <summary>The data was refused (a value PostgreSQL cannot take, class 22), not the database unavailable.</summary>
     private static bool IsRefusal(PostgresException e) => e.SqlState.StartsWith("22", StringComparison.Ordinal);
+
+    [LoggerMessage(EventId = 310, Level = LogLevel.Debug, Message = "Holding {Count} updates in memory until the migrations are applied; Telegram is not told they arrived")]
+    private partial void LogHoldingUntilMigrated(int count);
 
     [LoggerMessage(EventId = 305, Level = LogLevel.Error, Message = "PostgreSQL refused update {UpdateId} ({SqlState}); recorded as skipped")]
     private partial void LogRefused(string sqlState, long updateId);

@@ -46,8 +46,11 @@ public sealed partial class InboxProcessor : BackgroundService
     private readonly IMessenger messenger;
     private readonly InboxRepository inbox;
     private readonly ChatTurns turns;
+    private readonly DialogueStore dialogues;
     private readonly MemberRepository members;
     private readonly BotStartup startup;
+    private readonly DatabaseReadiness readiness;
+    private readonly StartupTimeline timeline;
     private readonly BaomingMetrics metrics;
     private readonly FloodGuard floods;
     private readonly GroupReplies groupReplies;
@@ -58,8 +61,11 @@ public sealed partial class InboxProcessor : BackgroundService
         IMessenger messenger,
         InboxRepository inbox,
         ChatTurns turns,
+        DialogueStore dialogues,
         MemberRepository members,
         BotStartup startup,
+        DatabaseReadiness readiness,
+        StartupTimeline timeline,
         BaomingMetrics metrics,
         FloodGuard floods,
         GroupReplies groupReplies,
@@ -69,10 +75,13 @@ public sealed partial class InboxProcessor : BackgroundService
         this.groupReplies = groupReplies;
         this.metrics = metrics;
         this.startup = startup;
+        this.readiness = readiness;
+        this.timeline = timeline;
         this.conversation = conversation;
         this.messenger = messenger;
         this.inbox = inbox;
         this.turns = turns;
+        this.dialogues = dialogues;
         this.members = members;
         this.logger = logger;
         lanes = [.. Enumerable.Range(0, LaneCount).Select(_ => Channel.CreateBounded<InboxItem>(new BoundedChannelOptions(LaneCapacity) { SingleReader = true }))];
@@ -105,8 +114,13 @@ public sealed partial class InboxProcessor : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // Replies need the bot's username (deep links): getMe first. Intake goes on meanwhile.
-        await startup.ReadyAsync(stoppingToken);
+        // Replies need the bot's username (deep links), and the engine the prepared database (migrations,
+        // sessions): both first, side by side. Intake goes on meanwhile; what it stores waits in the lanes and the inbox.
+        var begun = StartupTimeline.Begin();
+        var telegram = startup.ReadyAsync(stoppingToken);
+        await readiness.WaitPreparedAsync(stoppingToken);
+        await telegram;
+        timeline.Ready(begun);
 
         // Once a shutdown begins, no new turn starts and the update in hand gets a grace period.
         using var handling = new CancellationTokenSource();
@@ -200,6 +214,11 @@ public sealed partial class InboxProcessor : BackgroundService
     {
         var turn = await WaitForTurnAsync(item.ChatId, stoppingToken);
         var handled = new List<long>(turn.Updates.Count);
+        if (turn.Dialogue is { } dialogue)
+        {
+            dialogues.BeginTurn(turn.ChatId, dialogue);
+        }
+
         try
         {
             foreach (var update in turn.Updates)
@@ -234,6 +253,9 @@ public sealed partial class InboxProcessor : BackgroundService
         }
         finally
         {
+            // Before the lock goes: the next turn of this chat may be another instance's.
+            dialogues.EndTurn(turn.ChatId);
+
             // A full turn may have stopped before this update: it gets its own place in the lane again.
             if (turn.Updates.Count >= ChatTurns.MaxUpdates && !handled.Contains(item.UpdateId) && !stoppingToken.IsCancellationRequested)
             {

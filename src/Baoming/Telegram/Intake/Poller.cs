@@ -10,12 +10,15 @@ namespace Baoming.Telegram.Intake;
 /// Our own long-polling loop. Telegram.Bot's receiver confirms an update before it is handled; here
 /// an update is confirmed (the next getUpdates offset moves past it) only once it is in the inbox.
 /// While PostgreSQL is down the loop holds the batch and retries, so nothing is lost. Of several
-/// instances only the holder of the <see cref="PollingLease"/> polls; the others stand by.
+/// instances only the holder of the <see cref="PollingLease"/> polls; the others stand by. It starts before the
+/// database is prepared: a batch that comes meanwhile is held in memory, unconfirmed, until the migrations are
+/// applied and it is stored (<see cref="InboxIntake"/>).
 /// </summary>
 public sealed partial class Poller(
     ITelegramBotClient client,
     PollingLease lease,
     InboxIntake intake,
+    StartupTimeline timeline,
     IOptions<TelegramOptions> options,
     ILogger<Poller> logger) : BackgroundService
 {
@@ -33,7 +36,8 @@ public sealed partial class Poller(
 
         // Stopping lets go of the lease at once, so a standing-by instance takes over.
         await using var held = lease;
-        // No waiting for getMe and the command menu (BotStartup): the first poll goes out beside them.
+        // No waiting for getMe and the command menu (BotStartup), nor for the migrations: the first poll goes out beside them.
+        var begun = StartupTimeline.Begin();
         var offset = 0;
         bool? polling = null;
         var pause = new Backoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
@@ -60,6 +64,7 @@ public sealed partial class Poller(
                     LogPolling();
                 }
 
+                timeline.FirstPoll(begun);
                 offset = await PollOnceAsync(offset, stoppingToken);
                 pause.Reset();
             }

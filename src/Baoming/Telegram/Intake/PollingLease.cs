@@ -24,7 +24,8 @@ public sealed class PollingLease(NpgsqlDataSource dataSource) : IAsyncDisposable
         {
             try
             {
-                await held.ExecuteAsync(new CommandDefinition("select 1", cancellationToken: cancellationToken));
+                await using var ping = new NpgsqlCommand("select 1", held);
+                await ping.ExecuteScalarAsync(cancellationToken);
                 return true;
             }
             catch (NpgsqlException)
@@ -37,7 +38,11 @@ public sealed class PollingLease(NpgsqlDataSource dataSource) : IAsyncDisposable
         var candidate = await dataSource.OpenConnectionAsync(cancellationToken);
         try
         {
-            if (await candidate.ExecuteScalarAsync<bool>(new CommandDefinition("select pg_try_advisory_lock(@LockClass, 0)", new { LockClass }, cancellationToken: cancellationToken)))
+            // Plain Npgsql, not Dapper: this is on the way to the first getUpdates, and Dapper's first call on a
+            // shape generates its code at run time (ReadyToRun cannot precompile that).
+            const string Sql = "select pg_try_advisory_lock($1, 0)";
+            await using var command = new NpgsqlCommand(Sql, candidate) { Parameters = { new() { Value = LockClass } } };
+            if (await command.ExecuteScalarAsync(cancellationToken) is true)
             {
                 connection = candidate;
                 return true;
