@@ -106,7 +106,7 @@ internal sealed partial class SignupScenario : IScenario
 
         await using var bot = Bot.Start(context, Bot.Environment(api, connectionString));
         await Bot.WaitForFirstPollAsync(api, bot, TimeSpan.FromSeconds(60), ct);
-        var sessionId = await BenchDatabase.ScalarAsync<long>(connectionString, "select id from sessions where key = 'metaverse'", ct);
+        var sessionId = await WaitForSessionAsync(connectionString, bot, ct);
         burst.SessionId = paced.SessionId = sessionId;
 
         // As fast as the bot asks: everything is offered at once; getUpdates hands out 100 at a time.
@@ -214,6 +214,30 @@ internal sealed partial class SignupScenario : IScenario
 
     [GeneratedRegex(@"@([A-Za-z]+)")]
     private static partial Regex Parameter();
+
+    /// <summary>
+    /// The metaverse session's id, once the bot has synced it: the bot polls before its database is prepared
+    /// (the first repetition's migrations and every start's sessions sync run beside the first poll).
+    /// </summary>
+    private static async Task<long> WaitForSessionAsync(string connectionString, ChildProcess bot, CancellationToken ct)
+    {
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            if (await BenchDatabase.ScalarAsync<bool>(connectionString, "select to_regclass('sessions') is not null", ct)
+                && await BenchDatabase.ScalarAsync<long?>(connectionString, "select id from sessions where key = 'metaverse'", ct) is { } id)
+            {
+                return id;
+            }
+
+            if (bot.HasExited || waited.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                throw new BenchmarkFailedException($"The bot did not sync its sessions within 60 s of its first poll:\n{bot.Tail()}");
+            }
+
+            await Task.Delay(10, ct);
+        }
+    }
 
     /// <summary>Every repetition starts from the same empty tables; configured sessions stay.</summary>
     private static async Task ResetAsync(string connectionString, CancellationToken ct)
