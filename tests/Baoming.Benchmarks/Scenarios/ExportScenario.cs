@@ -28,7 +28,7 @@ internal sealed class ExportScenario : IScenario
         var rows = context.Args.Int("rows", 1_000_000, 100_000);
         var reps = context.Args.Repetitions;
         var cluster = await context.ClusterAsync(cancellationToken);
-        var database = await CreateDatabaseAsync(cluster.AdminConnectionString(), cancellationToken);
+        var database = await BenchDatabase.CreateAsync(cluster, $"export_{Environment.ProcessId}", cancellationToken);
 
         // The bot's own migrations and configured sessions, then N registrations for "metaverse".
         await using (var migrate = ChildProcess.Start(context.BotDll, ["migrate"], BotEnvironment(database)))
@@ -179,24 +179,6 @@ internal sealed class ExportScenario : IScenario
         }
 
         return Stopwatch.GetElapsedTime(started).TotalSeconds;
-    }
-
-    private static async Task<string> CreateDatabaseAsync(string admin, CancellationToken cancellationToken)
-    {
-        var name = $"export_{Environment.ProcessId}";
-        await using var connection = new NpgsqlConnection(admin);
-        await connection.OpenAsync(cancellationToken);
-        await using (var drop = new NpgsqlCommand($"drop database if exists {name}", connection))
-        {
-            await drop.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await using (var create = new NpgsqlCommand($"create database {name}", connection))
-        {
-            await create.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        return new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
     }
 
     private static async Task SeedAsync(string database, int rows, CancellationToken cancellationToken)

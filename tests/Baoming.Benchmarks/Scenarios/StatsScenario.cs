@@ -35,7 +35,7 @@ internal sealed class StatsScenario : IScenario
         var rows = context.Args.Int("rows", 1_000_000, 100_000);
         var reps = context.Args.Repetitions;
         var cluster = await context.ClusterAsync(cancellationToken);
-        var database = await CreateDatabaseAsync(cluster.AdminConnectionString(), cancellationToken);
+        var database = await BenchDatabase.CreateAsync(cluster, $"stats_{Environment.ProcessId}", cancellationToken);
         var environment = new Dictionary<string, string?> { ["ConnectionStrings__Postgres"] = database };
 
         await using (var migrate = ChildProcess.Start(context.BotDll, ["migrate"], environment))
@@ -191,24 +191,6 @@ internal sealed class StatsScenario : IScenario
         }
 
         return Stopwatch.GetElapsedTime(started).TotalSeconds;
-    }
-
-    private static async Task<string> CreateDatabaseAsync(string admin, CancellationToken cancellationToken)
-    {
-        var name = $"stats_{Environment.ProcessId}";
-        await using var connection = new NpgsqlConnection(admin);
-        await connection.OpenAsync(cancellationToken);
-        await using (var drop = new NpgsqlCommand($"drop database if exists {name}", connection))
-        {
-            await drop.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await using (var create = new NpgsqlCommand($"create database {name}", connection))
-        {
-            await create.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        return new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
     }
 
     /// <summary>
