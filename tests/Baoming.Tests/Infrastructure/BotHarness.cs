@@ -90,6 +90,10 @@ public sealed class BotHarness : IAsyncDisposable
             // The tests of reminders, exports and fan-outs count the slots before the start; the starting-now
             // slot (on by default) is tested on its own (Attendance/StartingNowTests), which turn it on.
             ["Reminders:AtStart"] = "false",
+            // Reminder jobs start at their due time, as the timing tests of reminders and the starting-now message were
+            // written for; preparing ahead (which keeps a job worker, of the 2 here, until the due time) is tested on its
+            // own (Reminders/PreparedReminderTests, RestartTests), which set it.
+            ["Reminders:PrepareAhead"] = "00:00:00",
         })
         {
             configuration[key] = value;
