@@ -102,36 +102,9 @@ internal sealed class ExportScenario : IScenario
     }
 
     private static async Task<(double Seconds, double PeakMegabytes)> ExportAsync(
-        BenchContext context, string database, string format, string output, CancellationToken cancellationToken)
-    {
-        var started = Stopwatch.GetTimestamp();
-        await using var export = ChildProcess.Start(
-            context.BotDll,
-            ["export", "--session", "metaverse", "--format", format, "--output", output],
-            BotEnvironment(database));
-        var peak = 0.0;
-        while (!export.HasExited)
-        {
-            try
-            {
-                peak = Math.Max(peak, export.PeakMemoryMegabytes());
-            }
-            catch (Exception e) when (e is IOException or InvalidOperationException)
-            {
-                // Exited between the check and the read: gone (IOException), or a zombie not yet reaped,
-                // whose status has no VmHWM line (InvalidOperationException).
-            }
-
-            await Task.Delay(50, cancellationToken);
-        }
-
-        if (!await export.WaitForExitAsync(TimeSpan.FromMinutes(5), cancellationToken) || export.ExitCode != 0)
-        {
-            throw new BenchmarkFailedException("export failed: " + export.Tail());
-        }
-
-        return (Stopwatch.GetElapsedTime(started).TotalSeconds, peak);
-    }
+        BenchContext context, string database, string format, string output, CancellationToken cancellationToken) =>
+        await ChildProcess.RunMeasuredAsync(
+            context.BotDll, ["export", "--session", "metaverse", "--format", format, "--output", output], BotEnvironment(database), cancellationToken);
 
     /// <summary>
     /// The database and the one session exported: the bot has no built-in sessions, so <c>migrate</c> (which

@@ -98,29 +98,7 @@ internal sealed class StatsScenario : IScenario
         BenchContext context, Dictionary<string, string?> environment, string output, CancellationToken cancellationToken)
     {
         File.Delete(output);
-        var started = Stopwatch.GetTimestamp();
-        await using var stats = ChildProcess.Start(context.BotDll, ["stats", "--session", SessionKey, "--output", output], environment);
-        var peak = 0.0;
-        while (!stats.HasExited)
-        {
-            try
-            {
-                peak = Math.Max(peak, stats.PeakMemoryMegabytes());
-            }
-            catch (Exception e) when (e is IOException or InvalidOperationException)
-            {
-                // Exited between the check and the read (gone, or a zombie without memory figures).
-            }
-
-            await Task.Delay(20, cancellationToken);
-        }
-
-        if (!await stats.WaitForExitAsync(TimeSpan.FromMinutes(5), cancellationToken) || stats.ExitCode != 0)
-        {
-            throw new BenchmarkFailedException("stats failed: " + stats.Tail());
-        }
-
-        return (Stopwatch.GetElapsedTime(started).TotalSeconds, peak);
+        return await ChildProcess.RunMeasuredAsync(context.BotDll, ["stats", "--session", SessionKey, "--output", output], environment, cancellationToken);
     }
 
     /// <summary>Counts the session in SQL and draws its PNG, as the bot does for <c>/stats KEY</c>; seconds.</summary>

@@ -78,7 +78,37 @@ public sealed class BotHarness : IAsyncDisposable
         var time = new FakeTimeProvider(realTime ? DateTimeOffset.UtcNow : Now.ToUniversalTime());
         // Nothing built in configures sessions: the community's two come from the sample, in the same
         // source as the test's settings, so a test may change one of their fields or add a third.
-        var configuration = configFile is null ? ExampleSessions.Load(time.GetUtcNow()) : [];
+        var configuration = Configuration(telegram, configFile is null ? time.GetUtcNow() : null, settings);
+        var logs = new CapturingLoggerProvider();
+        var builder = BaomingHost.CreateWebBuilder(configuration, configFile);
+        builder.Logging.SetMinimumLevel(LogLevel.Trace);
+        builder.Logging.AddProvider(logs);
+        var applicationName = $"baoming-test-{Guid.NewGuid():N}";
+        builder.Services.AddBaoming(builder.Configuration, new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = applicationName }.ConnectionString);
+        if (!realTime)
+        {
+            builder.Services.AddSingleton<TimeProvider>(time);
+        }
+
+        var host = BotWeb.Build(builder);
+        await BaomingHost.PrepareDatabaseAsync(host.Services, CancellationToken.None);
+        await host.StartAsync();
+        // Reminders and after-session runs are planted in the background after start; tests want them in place when they begin.
+        await host.Services.GetRequiredService<ReminderScheduler>().SyncAllAsync(CancellationToken.None);
+        await host.Services.GetRequiredService<AfterSessionScheduler>().SyncAllAsync(CancellationToken.None);
+        await host.Services.GetRequiredService<InvitationScheduler>().SyncAllAsync(CancellationToken.None);
+        await InviteDueAsync(host.Services);
+        return new BotHarness(telegram, ownsTelegram, connectionString, applicationName, host, time, logs);
+    }
+
+    /// <summary>
+    /// A test bot's configuration: the sample's two sessions (as of <paramref name="sessionsAsOf"/>; none when null,
+    /// for a test that gives its own configuration file), the fake Bot API, the tests' settings, then
+    /// <paramref name="settings"/> over them. <see cref="Startup.RunningBot"/> starts from the same.
+    /// </summary>
+    public static Dictionary<string, string?> Configuration(FakeBotApi telegram, DateTimeOffset? sessionsAsOf, IReadOnlyDictionary<string, string?>? settings)
+    {
+        var configuration = sessionsAsOf is { } now ? ExampleSessions.Load(now) : [];
         foreach (var (key, value) in new Dictionary<string, string?>
         {
             ["Telegram:BotToken"] = FakeBotApi.Token,
@@ -104,26 +134,7 @@ public sealed class BotHarness : IAsyncDisposable
             configuration[key] = value;
         }
 
-        var logs = new CapturingLoggerProvider();
-        var builder = BaomingHost.CreateWebBuilder(configuration, configFile);
-        builder.Logging.SetMinimumLevel(LogLevel.Trace);
-        builder.Logging.AddProvider(logs);
-        var applicationName = $"baoming-test-{Guid.NewGuid():N}";
-        builder.Services.AddBaoming(builder.Configuration, new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = applicationName }.ConnectionString);
-        if (!realTime)
-        {
-            builder.Services.AddSingleton<TimeProvider>(time);
-        }
-
-        var host = BotWeb.Build(builder);
-        await BaomingHost.PrepareDatabaseAsync(host.Services, CancellationToken.None);
-        await host.StartAsync();
-        // Reminders and after-session runs are planted in the background after start; tests want them in place when they begin.
-        await host.Services.GetRequiredService<ReminderScheduler>().SyncAllAsync(CancellationToken.None);
-        await host.Services.GetRequiredService<AfterSessionScheduler>().SyncAllAsync(CancellationToken.None);
-        await host.Services.GetRequiredService<InvitationScheduler>().SyncAllAsync(CancellationToken.None);
-        await InviteDueAsync(host.Services);
-        return new BotHarness(telegram, ownsTelegram, connectionString, applicationName, host, time, logs);
+        return configuration;
     }
 
     /// <summary>

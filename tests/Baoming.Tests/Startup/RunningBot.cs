@@ -1,7 +1,7 @@
 using Baoming.Hosting;
-using Baoming.Shell;
 using Baoming.Storage;
 using Baoming.Tests.Fakes;
+using Baoming.Tests.Infrastructure;
 using Dapper;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,25 +35,8 @@ internal sealed class RunningBot : IAsyncDisposable
     public static async Task<RunningBot> StartAsync(FakeBotApi telegram, string connectionString, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var bot = new RunningBot(connectionString);
-        var configuration = ExampleSessions.Load(DateTimeOffset.UtcNow);
-        foreach (var (key, value) in new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Postgres"] = new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = bot.applicationName }.ConnectionString,
-            ["Telegram:BotToken"] = FakeBotApi.Token,
-            ["Telegram:ApiBaseUrl"] = telegram.BaseUrl,
-            ["Telegram:PollTimeoutSeconds"] = "1",
-            ["Jobs:WorkerCount"] = "2",
-            ["Http:Urls"] = "http://127.0.0.1:0",
-            ["Reminders:AtStart"] = "false",
-        })
-        {
-            configuration[key] = value;
-        }
-
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-        {
-            configuration[key] = value;
-        }
+        var configuration = BotHarness.Configuration(telegram, DateTimeOffset.UtcNow, settings);
+        configuration["ConnectionStrings:Postgres"] = new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = bot.applicationName }.ConnectionString;
 
         var started = new TaskCompletionSource<IHost>(TaskCreationOptions.RunContinuationsAsynchronously);
         bot.run = HostRunner.RunPreparingBesideAsync(
